@@ -1,0 +1,52 @@
+# sphinx-kb: `make html` builds the knowledge base in source/, `make test` runs the tests.
+# The first run creates .venv and installs the requirements into it.
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+SOURCEDIR   := source
+BUILDDIR    := _build
+SPHINXOPTS  ?=
+# `make html KB_DRAFTS=1` previews drafts (with a banner, marked noindex).
+export KB_DRAFTS
+
+.DEFAULT_GOAL := html
+.PHONY: help html dirhtml check test lint format clean
+
+help:
+	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
+	@echo "make dirhtml   the same with /blog/<slug>/ URLs"
+	@echo "make check     check every post's front matter without building"
+	@echo "make test      run the test suite"
+	@echo "make lint      ruff lint and format check"
+	@echo "make clean     remove $(BUILDDIR)"
+
+$(BIN)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+html dirhtml: $(BIN)/.installed
+	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+
+check: $(BIN)/.installed
+	$(BIN)/kb check
+
+test: $(BIN)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check sphinx_kb tests conf.py
+	$(BIN)/ruff format --check sphinx_kb tests conf.py
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff format sphinx_kb tests conf.py
+	$(BIN)/ruff check --fix sphinx_kb tests conf.py
+
+clean:
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,21 @@
+"""Settings of the NorthStar knowledge base (see docs/configuration.md for every option)."""
+
+project = "NorthStar Knowledge Base"
+author = "NorthStar Technology Group"
+copyright = "2026, NorthStar Technology Group"
+language = "en"
+
+# The public address of the site: canonical links, Open Graph URLs and the sitemap use it.
+html_baseurl = "https://kb.northstar.example/"
+
+extensions = ["sphinx_kb"]
+
+html_theme = "furo"
+html_title = "NorthStar Knowledge Base"
+
+kb_description = (
+    "Practical IT guides, checklists and how-tos from NorthStar Technology Group: "
+    "managed IT, cybersecurity, backup and cloud."
+)
+# Shown by social networks for pages without an ogImage of their own.
+kb_default_image = "/og-default.png"

@@ -1,0 +1,89 @@
+"""sphinx-kb: publish a knowledge base of Markdown posts with Sphinx.
+
+Enable it with `extensions = ["sphinx_kb"]`; it sets up myst-parser, sphinxext-opengraph and
+sphinx-sitemap itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from sphinx_kb import config, listing, metadata, pages, sitemap, sources, visibility
+from sphinx_kb.catalog import build_catalog
+from sphinx_kb.domain import KbDomain, get_catalog, get_domain
+from sphinx_kb.problems import log_problems
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+logger = logging.getLogger(__name__)
+
+
+def read_catalog(app: Sphinx) -> None:
+    """builder-inited: read every post once, report every problem, write the generated pages."""
+    catalog = build_catalog(config.layout(app))
+    get_domain(app.env).catalog = catalog
+    log_problems(catalog.problems)
+    settings = sources.HomeSettings(
+        title=app.config.html_title or app.config.project,
+        description=app.config.kb_description,
+        latest=app.config.kb_latest_posts,
+    )
+    sources.generate(catalog, settings, app.config.root_doc)
+
+
+def report_errors(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: posts with errors were left out; the build must not look successful."""
+    if exception is not None:
+        return
+    errors = get_catalog(app.env).errors
+    if errors:
+        files = len({p.path for p in errors})
+        logger.error(
+            "%d problem(s) in %d file(s) left content out of the site; fix them and build again",
+            len(errors),
+            files,
+            type="kb",
+            subtype="summary",
+        )
+        app.statuscode = 1
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    # sphinxext-opengraph print()s a notice at import when matplotlib is missing; we do not use
+    # its matplotlib cards, so keep the notice out of writers' build logs.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import sphinxext.opengraph  # noqa: F401
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinxext.opengraph")
+    app.setup_extension("sphinx_sitemap")
+
+    config.register(app)
+    app.add_domain(KbDomain)
+    app.add_node(pages.post_header)
+    app.add_directive("kb-posts", listing.PostList)
+    app.add_directive("kb-categories", listing.CategoryList)
+
+    app.connect("config-inited", config.configure)
+    app.connect("builder-inited", read_catalog)
+    app.connect("env-get-outdated", visibility.drop_excluded)
+    app.connect("env-get-updated", visibility.pages_to_rewrite)
+    app.connect("doctree-read", pages.shape_post, priority=300)
+    app.connect("doctree-resolved", pages.fill_post_header)
+    app.connect("html-page-context", metadata.add_page_metadata, priority=400)
+    app.connect("build-finished", sitemap.queue_sitemap, priority=400)
+    app.connect("build-finished", sitemap.write_robots_txt)
+    app.connect("build-finished", report_errors, priority=900)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

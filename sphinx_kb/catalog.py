@@ -1,0 +1,243 @@
+"""The catalog: every post and category, parsed and checked once per build.
+
+Everything that spans posts (listings, toctrees, sitemap, navigation) is computed from here,
+never from the pages Sphinx happens to write in one build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sphinx_kb.categories import Category, load_categories
+from sphinx_kb.post import Post, parse_post, slugify
+from sphinx_kb.problems import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things live inside the source folder (from the `kb_` options)."""
+
+    srcdir: Path
+    posts_dir: str = "blog"
+    categories_file: str = "categories.yml"
+    public_dir: str = "public"
+    category_dir: str = "category"
+    show_drafts: bool = False
+
+    @property
+    def posts_path(self) -> Path:
+        return self.srcdir / self.posts_dir
+
+    def post_docname(self, slug: str) -> str:
+        return f"{self.posts_dir}/{slug}"
+
+    def category_docname(self, slug: str) -> str:
+        return f"{self.category_dir}/{slug}"
+
+
+@dataclass
+class Catalog:
+    layout: Layout
+    # Valid posts by slug, drafts included.
+    posts: dict[str, Post] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Docnames of post files that must not become pages (invalid, or drafts outside preview).
+    excluded: set[str] = field(default_factory=set)
+    # How many post files were read.
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @cached_property
+    def visible_posts(self) -> list[Post]:
+        """Posts that become pages, newest first."""
+        shown = [p for p in self.posts.values() if self.layout.show_drafts or not p.is_draft]
+        return sorted(shown, key=lambda p: p.sort_key)
+
+    @cached_property
+    def _by_category(self) -> dict[str, list[Post]]:
+        grouped: dict[str, list[Post]] = {slug: [] for slug in self.categories}
+        for post in self.visible_posts:
+            grouped[self.category_of(post).slug].append(post)
+        return grouped
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Category]]:
+        children: dict[str | None, list[Category]] = {}
+        for category in sorted(self.categories.values(), key=lambda c: c.sort_key):
+            if self.count(category.slug):
+                children.setdefault(category.parent, []).append(category)
+        return children
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        counts = {slug: len(posts) for slug, posts in self._by_category.items()}
+        for slug, posts in self._by_category.items():
+            parent = self.categories[slug].parent
+            while parent is not None:
+                counts[parent] += len(posts)
+                parent = self.categories[parent].parent
+        return counts
+
+    def category_of(self, post: Post) -> Category:
+        return self.categories[self.category_key(post.category)]
+
+    def category_key(self, name: str) -> str:
+        """Slug of the category a post names (by name, case-insensitively, or by slug)."""
+        folded = name.casefold()
+        for category in self.categories.values():
+            if category.name.casefold() == folded or category.slug == name:
+                return category.slug
+        return slugify(name)
+
+    def posts_in(self, slug: str) -> list[Post]:
+        """Visible posts filed directly under a category, newest first."""
+        return self._by_category.get(slug, [])
+
+    def count(self, slug: str) -> int:
+        """Visible posts in a category and its subcategories."""
+        return self._counts.get(slug, 0)
+
+    def children(self, slug: str | None) -> list[Category]:
+        """Subcategories (top-level categories for None) that hold at least one visible post."""
+        return self._children.get(slug, [])
+
+    def ancestors(self, category: Category) -> list[Category]:
+        """From the top-level category down to `category` itself."""
+        chain = [category]
+        while chain[-1].parent is not None:
+            chain.append(self.categories[chain[-1].parent])
+        return chain[::-1]
+
+    @property
+    def listed_categories(self) -> list[Category]:
+        """Categories that get a page: those with visible posts, parents before children."""
+        result: list[Category] = []
+        stack = list(reversed(self.children(None)))
+        while stack:
+            category = stack.pop()
+            result.append(category)
+            stack.extend(reversed(self.children(category.slug)))
+        return result
+
+    def post_for_docname(self, docname: str) -> Post | None:
+        prefix = self.layout.posts_dir + "/"
+        if not docname.startswith(prefix):
+            return None
+        post = self.posts.get(docname[len(prefix) :])
+        return post if post is not None and docname not in self.excluded else None
+
+    def category_for_docname(self, docname: str) -> Category | None:
+        prefix = self.layout.category_dir + "/"
+        if not docname.startswith(prefix):
+            return None
+        category = self.categories.get(docname[len(prefix) :])
+        return category if category is not None and self.count(category.slug) else None
+
+    def public_file(self, site_path: str) -> Path:
+        """The file in the public folder served at a site-root path such as `/blog/x.png`."""
+        return self.layout.srcdir / self.layout.public_dir / site_path.lstrip("/")
+
+    def public_file_exists(self, site_path: str) -> bool:
+        return self.public_file(site_path).is_file()
+
+    @cached_property
+    def nav_digest(self) -> str:
+        """Changes whenever something every page shows (navigation, category names) changes."""
+        data = [
+            [(c.slug, c.name, c.parent, c.order, self.count(c.slug)) for c in self.listed_categories],
+            [(p.slug, p.title, self.category_of(p).slug, str(p.date), p.status) for p in self.visible_posts],
+        ]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def build_catalog(layout: Layout) -> Catalog:
+    """Read every post and the categories file, and collect every problem at once."""
+    catalog = Catalog(layout)
+    categories, problems = load_categories(layout.srcdir / layout.categories_file)
+    catalog.categories = {c.slug: c for c in categories}
+    catalog.problems.extend(problems)
+    has_categories_file = (layout.srcdir / layout.categories_file).is_file()
+
+    posts: list[Post] = []
+    paths = sorted(layout.posts_path.glob("*.md")) if layout.posts_path.is_dir() else []
+    catalog.files = len(paths)
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            catalog.problems.append(
+                Problem(path, None, "read", f"cannot read the post: {exc}", "save it as UTF-8 text")
+            )
+            catalog.excluded.add(layout.post_docname(path.stem))
+            continue
+        post, post_problems = parse_post(path, text)
+        catalog.problems.extend(post_problems)
+        if post is None:
+            catalog.excluded.add(layout.post_docname(path.stem))
+        else:
+            posts.append(post)
+
+    # Two files claiming one slug: both are reported and both left out.
+    by_slug: dict[str, list[Post]] = {}
+    for post in posts:
+        by_slug.setdefault(post.slug, []).append(post)
+    for slug, same in by_slug.items():
+        if len(same) > 1:
+            for post in same:
+                others = ", ".join(str(p.path) for p in same if p is not post)
+                catalog.problems.append(
+                    Problem(
+                        post.path,
+                        post.lines.get("slug"),
+                        "duplicate-slug",
+                        f"slug `{slug}` is also used by {others}",
+                        "give each post its own slug",
+                    )
+                )
+                catalog.excluded.add(layout.post_docname(post.path.stem))
+    posts = [p for p in posts if len(by_slug[p.slug]) == 1]
+
+    for post in posts:
+        key = catalog.category_key(post.category)
+        if key not in catalog.categories:
+            if has_categories_file:
+                known = [c.name for c in categories]
+                close = difflib.get_close_matches(post.category, known, n=1, cutoff=0.5)
+                hint = f"did you mean `{close[0]}`? " if close else ""
+                catalog.problems.append(
+                    Problem(
+                        post.path,
+                        post.lines.get("category"),
+                        "unknown-category",
+                        f"category `{post.category}` is not in {layout.categories_file}",
+                        f"{hint}known categories: {', '.join(known)}; or add it to {layout.categories_file}",
+                        Severity.WARNING,
+                    )
+                )
+            catalog.categories[key] = Category(post.category, key, declared=False)
+        if post.og_image and post.og_image.startswith("/"):
+            image = catalog.public_file(post.og_image)
+            if not image.is_file():
+                catalog.problems.append(
+                    Problem(
+                        post.path,
+                        post.lines.get("ogImage"),
+                        "og-image",
+                        f"ogImage file {image} does not exist; the site's default image is used instead",
+                        f"add the image at {layout.public_dir}{post.og_image} or fix the path",
+                        Severity.WARNING,
+                    )
+                )
+        if post.is_draft and not layout.show_drafts:
+            catalog.excluded.add(layout.post_docname(post.slug))
+        catalog.posts[post.slug] = post
+    return catalog

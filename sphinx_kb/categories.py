@@ -1,0 +1,152 @@
+"""The category taxonomy: `categories.yml` plus any category a post names."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx_kb.frontmatter import FrontMatterError, load_nodes, mapping_items
+from sphinx_kb.post import SLUG_RE, slugify
+from sphinx_kb.problems import Problem, Severity
+
+CATEGORY_KEYS = ("name", "slug", "description", "parent", "order")
+
+
+@dataclass
+class Category:
+    name: str
+    slug: str
+    description: str = ""
+    # Slug of the parent category, None for a top-level category.
+    parent: str | None = None
+    order: int = 0
+    # False for a category that only a post names.
+    declared: bool = True
+    line: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.order, self.name.casefold())
+
+
+def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
+    """Read and check `categories.yml`; a missing file is an empty taxonomy."""
+    problems: list[Problem] = []
+    if not path.is_file():
+        return [], problems
+
+    def problem(message: str, fix: str, line: int | None, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem(path, line, "category", message, fix, severity))
+
+    what = "the categories file"
+    try:
+        node, loader = load_nodes(path.read_text(encoding="utf-8"), 1, what)
+    except FrontMatterError as exc:
+        problem(exc.message, exc.fix, exc.line)
+        return [], problems
+    except (OSError, UnicodeDecodeError) as exc:
+        problem(f"cannot read the categories file: {exc}", "save it as UTF-8 text", None)
+        return [], problems
+    if node is None:
+        return [], problems
+
+    entries: list[tuple[dict[str, object], dict[str, int]]] = []
+    try:
+        if not hasattr(node, "value") or not isinstance(node.value, list) or node.tag.endswith(":map"):
+            problem("the categories file is not a list", "start each category with `- name: ...`", 1)
+            return [], problems
+        for item in node.value:
+            fields: dict[str, object] = {}
+            lines: dict[str, int] = {"": 1 + item.start_mark.line}
+            for key, value, line in mapping_items(loader, item, 1, "a category"):
+                if key not in CATEGORY_KEYS:
+                    close = difflib.get_close_matches(key, CATEGORY_KEYS, n=1)
+                    fix = (
+                        f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(CATEGORY_KEYS)
+                    )
+                    problem(f"unknown category key `{key}`", fix, line, Severity.WARNING)
+                    continue
+                fields[key] = value
+                lines[key] = line
+            entries.append((fields, lines))
+    except FrontMatterError as exc:
+        problem(exc.message, exc.fix, exc.line)
+        return [], problems
+    finally:
+        loader.dispose()
+
+    categories: list[Category] = []
+    by_slug: dict[str, Category] = {}
+    by_name: dict[str, Category] = {}
+    parents: list[tuple[Category, str, int]] = []
+    for fields, lines in entries:
+        name = fields.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problem("a category has no `name`", "add `name: ...` to it", lines[""])
+            continue
+        name = name.strip()
+        slug = fields.get("slug") or slugify(name)
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            problem(
+                f"category slug `{slug}` may only contain lowercase letters, digits and single hyphens",
+                f"use `{slugify(str(slug))}`",
+                lines.get("slug", lines[""]),
+            )
+            continue
+        order = fields.get("order", 0)
+        if not isinstance(order, int) or isinstance(order, bool):
+            problem(
+                f"category order `{order}` is not a whole number", "write e.g. `order: 2`", lines["order"]
+            )
+            order = 0
+        description = fields.get("description") or ""
+        if not isinstance(description, str):
+            problem(
+                "a category description must be text",
+                "write `description: |` and the text below it",
+                lines["description"],
+            )
+            description = ""
+        if slug in by_slug or name.casefold() in by_name:
+            first = by_slug.get(slug) or by_name[name.casefold()]
+            problem(
+                f"category `{name}` is defined twice (first on line {first.line})",
+                "merge the two entries",
+                lines[""],
+            )
+            continue
+        category = Category(name, slug, description.strip(), None, order, True, lines[""])
+        categories.append(category)
+        by_slug[slug] = category
+        by_name[name.casefold()] = category
+        if fields.get("parent") is not None:
+            parents.append((category, str(fields["parent"]).strip(), lines["parent"]))
+
+    for category, parent, line in parents:
+        found = by_name.get(parent.casefold()) or by_slug.get(parent)
+        if found is None:
+            problem(
+                f"parent `{parent}` of category `{category.name}` is not a category",
+                "known categories: " + ", ".join(c.name for c in categories),
+                line,
+            )
+        else:
+            category.parent = found.slug
+
+    # A cycle would make every category in it its own ancestor: cut it at the entry that closes it.
+    for category in categories:
+        seen = {category.slug}
+        current = category
+        while current.parent is not None:
+            if current.parent in seen:
+                problem(
+                    f"category `{category.name}` is its own ancestor",
+                    "remove one `parent` from the loop",
+                    category.line,
+                )
+                category.parent = None
+                break
+            seen.add(current.parent)
+            current = by_slug[current.parent]
+    return categories, problems

@@ -1,0 +1,83 @@
+"""The `kb` command: `kb check` reports every problem in the posts without building the site."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sphinx_kb import __version__
+from sphinx_kb.catalog import build_catalog
+from sphinx_kb.config import layout_from
+from sphinx_kb.problems import Severity, sort_key
+
+
+def read_conf(conf_dir: Path) -> dict[str, Any]:
+    """The values set in conf.py (it is plain Python; Sphinx evaluates it the same way)."""
+    conf = conf_dir / "conf.py"
+    if not conf.is_file():
+        return {}
+    from sphinx.config import eval_config_file
+    from sphinx.util.tags import Tags
+
+    return eval_config_file(conf, Tags())
+
+
+def check(args: argparse.Namespace) -> int:
+    conf_dir = Path(args.conf_dir).resolve()
+    source = Path(args.source) if args.source else conf_dir / "source"
+    if not source.is_dir():
+        print(f"kb check: no source folder at {source} (use --source DIR)", file=sys.stderr)
+        return 2
+    values = read_conf(conf_dir)
+    catalog = build_catalog(layout_from(source.resolve(), values))
+    problems = sorted(catalog.problems, key=sort_key)
+    if args.format == "json":
+        json.dump(
+            {
+                "posts": catalog.files,
+                "problems": [p.as_dict() for p in problems],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        print()
+    else:
+        cwd = Path.cwd()
+        for problem in problems:
+            print(problem.format(relative_to=cwd))
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        warnings = len(problems) - errors
+        summary = f"{catalog.files} posts checked: {errors} error(s), {warnings} warning(s)"
+        print(summary, file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb", description="Work with a sphinx-kb knowledge base.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check_parser = commands.add_parser(
+        "check",
+        help="check every post's front matter and the categories without building",
+        description="Report every problem in the posts and categories.yml, as the build would. "
+        "Exit status 1 when there is any problem, 0 when there is none.",
+    )
+    check_parser.add_argument("--conf-dir", default=".", help="folder of conf.py (default: .)")
+    check_parser.add_argument("--source", help="the source folder (default: source/ beside conf.py)")
+    check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_parser.set_defaults(run=check)
+
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

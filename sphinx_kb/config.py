@@ -1,0 +1,115 @@
+"""The `kb_` configuration values, and how they configure the extensions sphinx-kb drives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from sphinx_kb.catalog import Layout
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+
+
+def drafts_from_environment() -> bool:
+    """`KB_DRAFTS=1 make html` (or sphinx-build, sphinx-autobuild) turns on the draft preview."""
+    return os.environ.get("KB_DRAFTS", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# name: (default, rebuild, what it is for); docs/configuration.md documents each.
+OPTIONS: dict[str, tuple[object, str]] = {
+    # Where things live inside the source folder.
+    "kb_posts_dir": ("blog", "env"),
+    "kb_categories_file": ("categories.yml", "env"),
+    "kb_public_dir": ("public", "env"),
+    # Show drafts (with a banner, marked noindex); also `KB_DRAFTS=1` in the environment.
+    "kb_drafts": (False, "env"),
+    # Home page: the text under the site title, and how many latest posts it lists.
+    "kb_description": ("", "env"),
+    "kb_latest_posts": (10, "env"),
+    # Social image for pages without their own (a site-root path in the public folder, or a URL).
+    "kb_default_image": ("", "html"),
+    # Write robots.txt pointing to the sitemap (unless the public folder ships its own).
+    "kb_robots_txt": (True, "html"),
+}
+
+
+def register(app: Sphinx) -> None:
+    for name, (default, rebuild) in OPTIONS.items():
+        if name == "kb_drafts":
+            default = drafts_from_environment()
+        app.add_config_value(name, default, rebuild, types=frozenset({type(default)}))
+
+
+def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
+    """The source layout from `kb_` values (a Sphinx config or conf.py's namespace)."""
+
+    def get(name: str) -> Any:
+        return values.get(name, OPTIONS[name][0]) if isinstance(values, dict) else getattr(values, name)
+
+    return Layout(
+        srcdir=srcdir,
+        posts_dir=str(get("kb_posts_dir")).strip("/"),
+        categories_file=str(get("kb_categories_file")),
+        public_dir=str(get("kb_public_dir")).strip("/"),
+        show_drafts=bool(get("kb_drafts")),
+    )
+
+
+def layout(app: Sphinx) -> Layout:
+    return layout_from(Path(app.srcdir), app.config)
+
+
+def configure(app: Sphinx, config: Config) -> None:
+    """Set the options of myst-parser, sphinxext-opengraph, sphinx-sitemap and Sphinx that we own."""
+    public = Path(app.srcdir) / config.kb_public_dir.strip("/")
+    if public.is_dir():
+        # Copied to the site root, so `/blog/x.png` in front matter is served at that path.
+        config.html_extra_path = [*config.html_extra_path, str(public)]
+    config.exclude_patterns = [
+        *config.exclude_patterns,
+        f"{config.kb_public_dir.strip('/')}/**",
+        "_build",
+        "**/.*",
+    ]
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
+    config.html_static_path = [str(HERE / "static"), *config.html_static_path]
+    config.html_css_files = [*config.html_css_files, "kb.css"]
+
+    # The front-matter title is the page's H1 (pages.py makes sure it stays plain text).
+    config.myst_title_to_header = True
+    config.myst_enable_extensions = sorted({*config.myst_enable_extensions, "colon_fence", "deflist"})
+
+    base = config.html_baseurl
+    if base and not base.endswith("/"):
+        config.html_baseurl = base + "/"
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_canonical_url = config.html_baseurl
+    config.ogp_site_name = config.html_title or config.project
+    config.ogp_social_cards = {"enable": False}
+    config.ogp_enable_meta_description = True
+    # sphinx-sitemap: no language/version prefix, and we hand it the URL list ourselves
+    # (see sitemap.py for why its own per-page collection is switched off).
+    config.site_url = config.html_baseurl
+    config.sitemap_url_scheme = "{link}"
+    config.sitemap_excludes = ["*"]
+    config.sitemap_show_lastmod = False
+    config.sitemap_indent = 2
+
+    if not config.html_baseurl:
+        logger.warning(
+            "html_baseurl is not set in conf.py: canonical links, og:url, og:image and the sitemap need "
+            "the site's public address (e.g. html_baseurl = 'https://kb.example.com/')",
+            type="kb",
+            subtype="config",
+        )

@@ -1,0 +1,48 @@
+"""The `kb` domain: where a build keeps its catalog and what it must remember between builds.
+
+The catalog is an attribute of the domain instance, which Sphinx creates anew for every build
+and never pickles; reader and writer processes of a parallel build are forked after it is set.
+`data` (pickled with the environment) only holds the fingerprint of the site navigation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sphinx.domains import Domain
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from sphinx.environment import BuildEnvironment
+
+    from sphinx_kb.catalog import Catalog
+
+
+class KbDomain(Domain):
+    name = "kb"
+    label = "Knowledge base"
+    initial_data: ClassVar[dict[str, Any]] = {"nav_digest": ""}
+    catalog: Catalog | None = None
+
+    def clear_doc(self, docname: str) -> None:
+        # Nothing is stored per document.
+        pass
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        # `nav_digest` is only written by the main process (env-get-updated).
+        pass
+
+
+def get_domain(env: BuildEnvironment) -> KbDomain:
+    domain = env.get_domain("kb")
+    assert isinstance(domain, KbDomain)
+    return domain
+
+
+def get_catalog(env: BuildEnvironment) -> Catalog:
+    catalog = get_domain(env).catalog
+    if catalog is None:
+        msg = "sphinx-kb: the catalog is read at builder-inited; nothing may ask for it earlier"
+        raise RuntimeError(msg)
+    return catalog

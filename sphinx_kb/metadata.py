@@ -1,0 +1,107 @@
+"""Social and search metadata of each page, from the catalog.
+
+sphinxext-opengraph writes the `og:*` tags: we hand it per-page values through a copy of the
+page's metadata (never the environment's own dict, which it would mutate). We add what it
+does not know: the meta description, `article:*`, Twitter tags, canonical URL and robots.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+from sphinx_kb.domain import get_catalog
+from sphinx_kb.post import iso_date
+from sphinx_kb.urls import asset_url, page_url
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.catalog import Catalog
+    from sphinx_kb.categories import Category
+
+
+def plain_text(markdown: str) -> str:
+    """The first paragraph of a Markdown description, without markup, for a meta description."""
+    first = markdown.strip().split("\n\n")[0]
+    first = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", first)
+    return " ".join(re.sub(r"[*_`#>]+", "", first).split())
+
+
+def tag(attribute: str, name: str, content: str) -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def image_for(app: Sphinx, catalog: Catalog, og_image: str | None) -> str | None:
+    """Absolute URL of a post's own image when it exists, else of the site's default image."""
+    if og_image and ("://" in og_image or catalog.public_file_exists(og_image)):
+        return asset_url(app, og_image)
+    default: str = app.config.kb_default_image
+    return asset_url(app, default) if default else None
+
+
+def category_description(category: Category, site: str) -> str:
+    return plain_text(category.description) or f"Articles about {category.name} in {site}."
+
+
+def add_page_metadata(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context, before sphinxext-opengraph (priority 500) renders the tags."""
+    if doctree is None or app.builder.format != "html":
+        return
+    catalog = get_catalog(app.env)
+    url = page_url(app, pagename)
+    context["pageurl"] = url
+    site = app.config.html_title or app.config.project
+    post = catalog.post_for_docname(pagename)
+    category = catalog.category_for_docname(pagename)
+
+    og: dict[str, str] = {"og:url": url}
+    extra: list[str] = []
+    image: str | None
+    if post is not None:
+        title, description = post.title, post.summary
+        image = image_for(app, catalog, post.og_image)
+        og["og:type"] = "article"
+        if post.date:
+            extra.append(tag("property", "article:published_time", iso_date(post.date)))
+        if post.last_modified:
+            extra.append(tag("property", "article:modified_time", iso_date(post.last_modified)))
+        extra.append(tag("property", "article:section", catalog.category_of(post).name))
+        extra += [tag("property", "article:tag", t) for t in post.tags]
+        if post.author:
+            extra.append(tag("name", "author", post.author))
+        if post.is_draft:
+            extra.append(tag("name", "robots", "noindex"))
+    elif category is not None:
+        title, description = category.name, category_description(category, site)
+        image = image_for(app, catalog, None)
+    elif pagename == app.config.root_doc:
+        title, description = site, app.config.kb_description
+        image = image_for(app, catalog, None)
+    else:
+        # Any other page: sphinxext-opengraph's own title and description, our URL and image.
+        title, description, image = "", "", image_for(app, catalog, None)
+
+    if title:
+        og["og:title"] = title
+    if description:
+        og["og:description"] = description
+        extra.insert(0, tag("name", "description", description))
+    if image:
+        og["og:image"] = image
+        og["og:image:alt"] = title or site
+    extra.append(tag("name", "twitter:card", "summary_large_image" if image else "summary"))
+    if title:
+        extra.append(tag("name", "twitter:title", title))
+    if description:
+        extra.append(tag("name", "twitter:description", description))
+    if image:
+        extra.append(tag("name", "twitter:image", image))
+
+    # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
+    context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
+    context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"

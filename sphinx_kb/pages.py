@@ -1,0 +1,100 @@
+"""Shape a post's page: the front-matter title as the one H1, the post header, the draft banner."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from sphinx_kb.domain import get_catalog
+from sphinx_kb.listing import human_date
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+class post_header(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder for the category / date / author line, filled in when the page is written,
+    so a renamed category shows on every post without re-reading them."""
+
+
+def normalize_title(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+
+def shape_post(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read (before Sphinx's collectors): one H1 from front matter, then header and body.
+
+    MyST renders the front-matter title as the H1 (`myst_title_to_header`); we set its text
+    again from the validated title so that no markup in it is interpreted.
+    """
+    catalog = get_catalog(app.env)
+    post = catalog.post_for_docname(app.env.docname)
+    if post is None:
+        return
+    body = [n for n in doctree.children if not isinstance(n, nodes.docinfo | nodes.Invisible)]
+    if body and isinstance(body[0], nodes.section):
+        main = body.pop(0)
+    else:
+        main = nodes.section()
+        main["names"].append(nodes.fully_normalize_name(post.title))
+        doctree.note_implicit_target(main, main)
+        doctree.insert(doctree.index(body[0]) if body else len(doctree), main)
+        main += nodes.title()
+    main["classes"].append("kb-post")
+    main[0].children = []
+    main[0] += nodes.Text(post.title)
+    # Anything after a second `# ` heading belongs under the one H1 too.
+    for node in body:
+        doctree.remove(node)
+        main += node
+
+    first = main[1] if len(main) > 1 else None
+    if isinstance(first, nodes.section) and normalize_title(first[0].astext()) == normalize_title(post.title):
+        # The body repeats the title as its first heading: keep its anchor, drop the heading.
+        for node_id in first["ids"]:
+            main["ids"].append(node_id)
+            doctree.ids[node_id] = main
+        main.replace(first, first.children[1:])
+
+    header: list[nodes.Node] = [post_header(slug=post.slug)]
+    if post.is_draft:
+        banner = nodes.admonition(classes=["caution", "kb-draft-banner"])
+        banner += nodes.title("Draft", "Draft")
+        text = "This article is a draft: it is shown only in preview builds and is not published."
+        banner += nodes.paragraph(text, text)
+        header.append(banner)
+    main[1:1] = header
+
+
+def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: the category link, dates and author from the current catalog."""
+    for placeholder in list(doctree.findall(post_header)):
+        catalog = get_catalog(app.env)
+        post = catalog.posts.get(placeholder["slug"])
+        if post is None:
+            placeholder.parent.remove(placeholder)
+            continue
+        line = nodes.paragraph(classes=["kb-post-meta"])
+        category = catalog.category_of(post)
+        link = nodes.reference(
+            category.name,
+            category.name,
+            refuri=app.builder.get_relative_uri(docname, catalog.layout.category_docname(category.slug)),
+            classes=["kb-category"],
+            internal=True,
+        )
+        parts: list[nodes.Node] = [link]
+        if post.date:
+            parts.append(nodes.inline("", human_date(post.date), classes=["kb-date"]))
+        if post.updated and post.updated != post.date:
+            text = f"Updated {human_date(post.updated)}"
+            parts.append(nodes.inline("", text, classes=["kb-updated"]))
+        if post.author:
+            parts.append(nodes.inline("", f"By {post.author}", classes=["kb-author"]))
+        for index, part in enumerate(parts):
+            if index:
+                line += nodes.inline("", " · ", classes=["kb-sep"])
+            line += part
+        placeholder.replace_self(line)

@@ -1,0 +1,307 @@
+"""The Post model and the one place where a post's front matter is validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sphinx_kb.frontmatter import FrontMatterError, split
+from sphinx_kb.problems import Problem, Severity
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATUSES = ("published", "draft")
+
+# Front-matter keys we read, and the names other tools give them.
+FIELDS = (
+    "title",
+    "slug",
+    "category",
+    "excerpt",
+    "ogImage",
+    "status",
+    "date",
+    "updated",
+    "author",
+    "tags",
+    "description",
+)
+ALIASES = {"publishedAt": "date", "updatedAt": "updated", "metaDescription": "description"}
+# Keys MyST itself understands; accepted without comment.
+MYST_KEYS = ("myst", "html_meta", "substitutions", "orphan", "nocomments", "tocdepth")
+REQUIRED = ("title", "slug", "category")
+
+Date = dt.date | dt.datetime
+
+
+@dataclass(frozen=True)
+class Post:
+    """One article, as its front matter describes it."""
+
+    path: Path
+    slug: str
+    title: str
+    category: str
+    excerpt: str
+    status: Literal["published", "draft"] = "published"
+    og_image: str | None = None
+    date: Date | None = None
+    updated: Date | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    # True when `excerpt` was missing and the first paragraph stands in for it.
+    excerpt_from_body: bool = False
+    # 1-based line of each front-matter key, keyed by our field name.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def summary(self) -> str:
+        """What search engines and social networks show: `description`, else the excerpt."""
+        return self.description or self.excerpt
+
+    @property
+    def last_modified(self) -> Date | None:
+        return self.updated or self.date
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        """Newest first; undated posts last, then by title."""
+        when = iso_date(self.date) if self.date else ""
+        return (0 if when else 1, invert(when), self.title.casefold())
+
+
+def invert(text: str) -> str:
+    """A key that sorts ISO dates newest first with an ascending sort."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+def iso_date(value: Date) -> str:
+    return value.isoformat()
+
+
+def parse_date(value: Any) -> Date | None:
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                return parse(text.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+    return None
+
+
+def first_paragraph(body: str, limit: int = 300) -> str:
+    """Plain text of the first paragraph of a Markdown body, for a missing excerpt."""
+    block: list[str] = []
+    in_fence = False
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith(("```", "~~~", ":::")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if not line:
+            if block:
+                break
+            continue
+        if not block and (line.startswith(("#", "<", "|", ">", "(", "-", "*", "+")) or line[0].isdigit()):
+            continue
+        block.append(line)
+    text = " ".join(block)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`]+", "", text).strip()
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return text
+
+
+def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
+    """Read one post. Returns the Post (None when it must be left out) and every problem found."""
+    problems: list[Problem] = []
+
+    def problem(
+        subtype: str, message: str, fix: str, line: int | None, severity: Severity = Severity.ERROR
+    ) -> None:
+        problems.append(Problem(path, line, subtype, message, fix, severity))
+
+    try:
+        matter = split(text)
+    except FrontMatterError as exc:
+        problem("front-matter", exc.message, exc.fix, exc.line)
+        return None, problems
+
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key, line in matter.duplicates:
+        problem("front-matter", f"`{key}` is given twice", "keep one of the two lines", line)
+    for key, value in matter.values.items():
+        line = matter.lines[key]
+        name = ALIASES.get(key, key)
+        if name in FIELDS:
+            if name in values:
+                other = next(k for k, n in (*ALIASES.items(), (name, name)) if n == name and k != key)
+                problem(
+                    "front-matter",
+                    f"`{key}` and `{other}` both set the {name}",
+                    "keep only one of them",
+                    line,
+                )
+            values[name] = value
+            lines[name] = line
+        elif key not in MYST_KEYS:
+            known = [*FIELDS, *ALIASES]
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6) or difflib.get_close_matches(
+                key.lower(), [k.lower() for k in known], n=1, cutoff=0.6
+            )
+            if close:
+                suggestion = next(k for k in known if k.lower() == close[0].lower())
+                fix = f"did you mean `{suggestion}`?"
+            else:
+                fix = "known keys: " + ", ".join(FIELDS)
+            problem("unknown-key", f"unknown front-matter key `{key}`", fix, line, Severity.WARNING)
+
+    invalid: set[str] = set()
+
+    def text_field(name: str) -> str | None:
+        value = values.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            problem("front-matter", f"`{name}` must be text", f'write it as {name}: "..."', lines[name])
+            invalid.add(name)
+            return None
+        return str(value).strip() or None
+
+    title, slug, category, excerpt, description, author, og_image = (
+        text_field(name)
+        for name in ("title", "slug", "category", "excerpt", "description", "author", "ogImage")
+    )
+    for name, value in (("title", title), ("slug", slug), ("category", category)):
+        if value is None and name not in invalid:
+            problem(
+                "missing-field",
+                f"`{name}` is required" + (" and is empty" if name in values else ""),
+                f"add a line `{name}: ...` to the front matter",
+                lines.get(name, 1),
+            )
+
+    if title is not None and "\n" in title:
+        problem("title", "the title spans several lines", "write the title on one line", lines["title"])
+
+    if slug is not None:
+        if not SLUG_RE.match(slug):
+            problem(
+                "slug",
+                f"slug `{slug}` may only contain lowercase letters, digits and single hyphens",
+                f"use `{slugify(slug)}`" if slugify(slug) else "use e.g. `my-first-post`",
+                lines["slug"],
+            )
+        elif slug != path.stem:
+            problem(
+                "slug",
+                f"slug `{slug}` does not match the file name `{path.name}`",
+                f"rename the file to `{slug}.md` or set `slug: {path.stem}`",
+                lines["slug"],
+            )
+
+    status = values.get("status", "published")
+    if status not in STATUSES:
+        problem(
+            "status",
+            f"status `{status}` is not one of: published, draft",
+            "use `status: published` or `status: draft`",
+            lines.get("status"),
+        )
+
+    dates: dict[str, Date | None] = {}
+    for name in ("date", "updated"):
+        raw = values.get(name)
+        dates[name] = parse_date(raw) if raw is not None else None
+        if raw is not None and dates[name] is None:
+            problem(
+                "date",
+                f"`{name}` value `{raw}` is not a date",
+                "write it as YYYY-MM-DD, e.g. 2024-05-14",
+                lines[name],
+            )
+    published, updated = (iso_date(d)[:10] if d else "" for d in (dates["date"], dates["updated"]))
+    if published and updated and updated < published:
+        problem(
+            "date",
+            f"`updated` ({updated}) is before `date` ({published})",
+            "correct one of the two dates",
+            lines["updated"],
+            Severity.WARNING,
+        )
+
+    if og_image is not None and not (og_image.startswith("/") or og_image.startswith("https://")):
+        problem(
+            "og-image",
+            f"ogImage `{og_image}` is neither a site-root path nor an https URL",
+            f"write `/{og_image.lstrip('./')}` for a file in the public folder, or a full https:// URL",
+            lines["ogImage"],
+        )
+
+    tags: tuple[str, ...] = ()
+    raw_tags = values.get("tags")
+    if isinstance(raw_tags, str):
+        tags = tuple(t.strip() for t in raw_tags.split(",") if t.strip())
+    elif isinstance(raw_tags, list) and all(
+        isinstance(t, str | int | float) and not isinstance(t, bool) for t in raw_tags
+    ):
+        tags = tuple(dict.fromkeys(str(t).strip() for t in raw_tags if str(t).strip()))
+    elif raw_tags is not None:
+        problem(
+            "front-matter", "`tags` must be a list of words", 'write tags: ["backup", "cloud"]', lines["tags"]
+        )
+
+    excerpt_from_body = False
+    if excerpt is None and "excerpt" not in invalid:
+        excerpt = first_paragraph(matter.body)
+        excerpt_from_body = True
+        problem(
+            "excerpt",
+            "no `excerpt`: the first paragraph is used for listings and link previews",
+            "add `excerpt: ...` with one or two sentences",
+            lines.get("excerpt", 1),
+            Severity.WARNING,
+        )
+
+    if any(p.severity is Severity.ERROR for p in problems) or not (title and slug and category):
+        return None, problems
+    post = Post(
+        path=path,
+        slug=slug,
+        title=title,
+        category=category,
+        excerpt=excerpt or "",
+        status=status,
+        og_image=og_image,
+        date=dates["date"],
+        updated=dates["updated"],
+        author=author,
+        tags=tags,
+        description=description,
+        excerpt_from_body=excerpt_from_body,
+        lines=lines,
+    )
+    return post, problems
+
+
+def slugify(text: str) -> str:
+    """`Backup & Recovery` -> `backup-recovery`; accents are folded to ASCII."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

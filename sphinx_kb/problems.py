@@ -1,0 +1,73 @@
+"""Problems found in the knowledge base's sources, reported the same way by the build and `kb check`."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+logger = logging.getLogger(__name__)
+
+
+class Severity(enum.Enum):
+    # An error leaves the post out of the site and makes the build exit non-zero.
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one source file, with what to do about it."""
+
+    path: Path
+    line: int | None
+    subtype: str
+    message: str
+    fix: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    @property
+    def text(self) -> str:
+        return f"{self.message} ({self.fix})" if self.fix else self.message
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """One line for people: `file:line: error: what is wrong (how to fix it) [kb.subtype]`."""
+        path = self.path
+        if relative_to is not None:
+            with contextlib.suppress(ValueError):
+                path = path.relative_to(relative_to)
+        where = f"{path}:{self.line}" if self.line else str(path)
+        return f"{where}: {self.severity.value}: {self.text} [kb.{self.subtype}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": str(self.path),
+            "line": self.line,
+            "severity": self.severity.value,
+            "type": "kb",
+            "subtype": self.subtype,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+def sort_key(problem: Problem) -> tuple[str, int, str]:
+    return (str(problem.path), problem.line or 0, problem.message)
+
+
+def log_problems(problems: Iterable[Problem]) -> None:
+    """Report problems through Sphinx's logger: typed, located, and filterable with `suppress_warnings`."""
+    for problem in sorted(problems, key=sort_key):
+        log = logger.error if problem.severity is Severity.ERROR else logger.warning
+        log(problem.text, type="kb", subtype=problem.subtype, location=problem.location)

@@ -1,0 +1,74 @@
+"""sitemap.xml (written by sphinx-sitemap) and robots.txt, from the catalog.
+
+sphinx-sitemap collects URLs as pages are written, so after an incremental build its sitemap
+lists only the rewritten pages (sphinx-sitemap issue #13), and it lists search.html and
+genindex.html. We switch its collection off (`sitemap_excludes = ["*"]`, see config.py) and put
+every published page of the catalog into its queue just before it writes the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx_kb.domain import get_catalog
+from sphinx_kb.gitdates import last_commit_dates
+from sphinx_kb.post import iso_date
+from sphinx_kb.urls import page_path, site_url
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.catalog import Catalog
+
+
+def sitemap_entries(catalog: Catalog, root_doc: str) -> list[tuple[str, str | None]]:
+    """(docname, lastmod) of the home page, every category page and every published post."""
+    published = [p for p in catalog.visible_posts if not p.is_draft]
+    git_dates: dict[Path, str] = {}
+    if any(p.last_modified is None for p in published):
+        git_dates = last_commit_dates(catalog.layout.posts_path)
+    post_dates = {
+        p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
+        for p in published
+    }
+
+    def newest(slugs: list[str]) -> str | None:
+        dates = [d for s in slugs if (d := post_dates.get(s))]
+        # Dates and datetimes mix: compare on the calendar day, keep the full value.
+        return max(dates, key=lambda d: d[:10]) if dates else None
+
+    entries: list[tuple[str, str | None]] = [(root_doc, newest(list(post_dates)))]
+    for category in catalog.listed_categories:
+        slugs: list[str] = []
+        stack = [category]
+        while stack:
+            current = stack.pop()
+            slugs += [p.slug for p in catalog.posts_in(current.slug) if not p.is_draft]
+            stack += catalog.children(current.slug)
+        if slugs:
+            entries.append((catalog.layout.category_docname(category.slug), newest(slugs)))
+    entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
+    return entries
+
+
+def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished, before sphinx-sitemap (priority 500) writes the file."""
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or app.builder.format != "html" or not site_url(app):
+        return
+    catalog = get_catalog(app.env)
+    for docname, lastmod in sitemap_entries(catalog, app.config.root_doc):
+        links.put((page_path(app, docname), lastmod))
+
+
+def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or not app.config.kb_robots_txt:
+        return
+    catalog = get_catalog(app.env)
+    if catalog.public_file_exists("/robots.txt"):
+        return
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url(app):
+        lines += ["", f"Sitemap: {site_url(app)}{app.config.sitemap_filename}"]
+    Path(app.outdir, "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,34 @@
+"""The one function that gives a page's public URL (canonical, og:url, sitemap, ...)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def site_url(app: Sphinx) -> str:
+    """The site's base URL (`html_baseurl`), always ending in `/`; empty when not configured."""
+    base: str = app.config.html_baseurl or ""
+    return base.rstrip("/") + "/" if base else ""
+
+
+def page_path(app: Sphinx, docname: str) -> str:
+    """A page's path below the site root, as the current builder writes it (html or dirhtml)."""
+    if docname == app.config.root_doc:
+        return ""
+    return app.builder.get_target_uri(docname)
+
+
+def page_url(app: Sphinx, docname: str) -> str:
+    """The absolute URL of a page."""
+    return site_url(app) + page_path(app, docname)
+
+
+def asset_url(app: Sphinx, path: str) -> str:
+    """The absolute URL of a site-root path such as `/blog/x.png`, or a full URL unchanged."""
+    if "://" in path:
+        return path
+    return site_url(app) + quote(path.lstrip("/"))

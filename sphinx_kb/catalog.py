@@ -169,6 +169,19 @@ def build_catalog(layout: Layout) -> Catalog:
 
     posts: list[Post] = []
     paths = sorted(layout.posts_path.glob("*.md")) if layout.posts_path.is_dir() else []
+    # Sphinx would build a Markdown file in a subfolder as a page outside the taxonomy.
+    for nested in sorted(layout.posts_path.glob("*/**/*.md")) if layout.posts_path.is_dir() else []:
+        relative = nested.relative_to(layout.srcdir).with_suffix("")
+        catalog.problems.append(
+            Problem(
+                nested,
+                None,
+                "location",
+                f"posts live directly in {layout.posts_dir}/, not in a subfolder",
+                f"move it to {layout.posts_dir}/{nested.name}",
+            )
+        )
+        catalog.excluded.add(relative.as_posix())
     catalog.files = len(paths)
     for path in paths:
         try:

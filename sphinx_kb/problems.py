@@ -35,7 +35,8 @@ class Problem:
 
     @property
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        # Sphinx reads a location without `:line` as a docname, so a whole-file problem says line 1.
+        return f"{self.path}:{self.line or 1}"
 
     @property
     def text(self) -> str:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx.locale import _
 from sphinx.util import logging
 
 from sphinx_kb.catalog import Layout
@@ -89,6 +90,10 @@ def configure(app: Sphinx, config: Config) -> None:
     # The front-matter title is the page's H1 (pages.py makes sure it stays plain text).
     config.myst_title_to_header = True
     config.myst_enable_extensions = sorted({*config.myst_enable_extensions, "colon_fence", "deflist"})
+
+    if config.html_title == _("%s %s documentation") % (config.project, config.release):
+        # Sphinx's default title ("<project>  documentation") is wrong for a knowledge base.
+        config.html_title = config.project
 
     base = config.html_baseurl
     if base and not base.endswith("/"):

@@ -20,7 +20,8 @@ def last_commit_dates(folder: Path) -> dict[Path, str]:
             [git, "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=True
         ).stdout.strip()
         log = subprocess.run(
-            [git, "log", "--format=%x00%cI", "--name-only", "--no-renames", "--", "."],
+            # quotepath=off: non-ASCII names (é, ü, ...) print as they are, not as octal escapes.
+            [git, "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only", "--no-renames", "--", "."],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -34,5 +35,13 @@ def last_commit_dates(folder: Path) -> dict[Path, str]:
         if line.startswith("\x00"):
             current = line[1:]
         elif line and current:
-            dates.setdefault(Path(top) / line, current)
+            dates.setdefault(Path(top) / unquote(line), current)
     return dates
+
+
+def unquote(name: str) -> str:
+    """Git still C-quotes names with quotes, backslashes or control characters: `"a\\"b.md"`."""
+    if not (len(name) > 1 and name[0] == name[-1] == '"'):
+        return name
+    raw = name[1:-1].encode("utf-8").decode("unicode_escape")
+    return raw.encode("latin-1").decode("utf-8", errors="replace")

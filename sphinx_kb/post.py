@@ -258,7 +258,7 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
     tags: tuple[str, ...] = ()
     raw_tags = values.get("tags")
     if isinstance(raw_tags, str):
-        tags = tuple(t.strip() for t in raw_tags.split(",") if t.strip())
+        tags = tuple(dict.fromkeys(t.strip() for t in raw_tags.split(",") if t.strip()))
     elif isinstance(raw_tags, list) and all(
         isinstance(t, str | int | float) and not isinstance(t, bool) for t in raw_tags
     ):

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sphinx_kb.categories import Category, load_categories
+from sphinx_kb.frontmatter import FrontMatterError, split
 from sphinx_kb.post import Post, parse_post, slugify
 from sphinx_kb.problems import Problem, Severity
 
@@ -168,6 +169,7 @@ def build_catalog(layout: Layout) -> Catalog:
     has_categories_file = (layout.srcdir / layout.categories_file).is_file()
 
     posts: list[Post] = []
+    declared: dict[str, list[tuple[Path, int | None]]] = {}
     paths = sorted(layout.posts_path.glob("*.md")) if layout.posts_path.is_dir() else []
     # Sphinx would build a Markdown file in a subfolder as a page outside the taxonomy.
     for nested in sorted(layout.posts_path.glob("*/**/*.md")) if layout.posts_path.is_dir() else []:
@@ -175,7 +177,7 @@ def build_catalog(layout: Layout) -> Catalog:
         catalog.problems.append(
             Problem(
                 nested,
-                None,
+                1,
                 "location",
                 f"posts live directly in {layout.posts_dir}/, not in a subfolder",
                 f"move it to {layout.posts_dir}/{nested.name}",
@@ -188,7 +190,7 @@ def build_catalog(layout: Layout) -> Catalog:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             catalog.problems.append(
-                Problem(path, None, "read", f"cannot read the post: {exc}", "save it as UTF-8 text")
+                Problem(path, 1, "read", f"cannot read the post: {exc}", "save it as UTF-8 text")
             )
             catalog.excluded.add(layout.post_docname(path.stem))
             continue
@@ -196,28 +198,33 @@ def build_catalog(layout: Layout) -> Catalog:
         catalog.problems.extend(post_problems)
         if post is None:
             catalog.excluded.add(layout.post_docname(path.stem))
+            claim = declared_slug(text)
+            if claim is not None:
+                declared.setdefault(claim[0], []).append((path, claim[1]))
         else:
             posts.append(post)
+            declared.setdefault(post.slug, []).append((path, post.lines.get("slug")))
 
-    # Two files claiming one slug: both are reported and both left out.
-    by_slug: dict[str, list[Post]] = {}
-    for post in posts:
-        by_slug.setdefault(post.slug, []).append(post)
-    for slug, same in by_slug.items():
-        if len(same) > 1:
-            for post in same:
-                others = ", ".join(str(p.path) for p in same if p is not post)
-                catalog.problems.append(
-                    Problem(
-                        post.path,
-                        post.lines.get("slug"),
-                        "duplicate-slug",
-                        f"slug `{slug}` is also used by {others}",
-                        "give each post its own slug",
-                    )
+    # Two files claiming one slug: both are reported. The file named after the slug keeps it
+    # (a warning); the other is an error anyway, since a slug must equal its file name.
+    for slug, claims in declared.items():
+        if len(claims) < 2:
+            continue
+        for path, line in claims:
+            others = ", ".join(str(p) for p, _ in claims if p != path)
+            owner = path.stem == slug
+            catalog.problems.append(
+                Problem(
+                    path,
+                    line,
+                    "duplicate-slug",
+                    f"slug `{slug}` is also claimed by {others}",
+                    "give each post its own slug"
+                    if owner
+                    else "choose another slug and name the file after it",
+                    Severity.WARNING if owner else Severity.ERROR,
                 )
-                catalog.excluded.add(layout.post_docname(post.path.stem))
-    posts = [p for p in posts if len(by_slug[p.slug]) == 1]
+            )
 
     for post in posts:
         key = catalog.category_key(post.category)
@@ -254,3 +261,13 @@ def build_catalog(layout: Layout) -> Catalog:
             catalog.excluded.add(layout.post_docname(post.slug))
         catalog.posts[post.slug] = post
     return catalog
+
+
+def declared_slug(text: str) -> tuple[str, int] | None:
+    """The slug an invalid post asks for, if it can be read at all (for duplicate reports)."""
+    try:
+        matter = split(text)
+    except FrontMatterError:
+        return None
+    slug = matter.values.get("slug")
+    return (slug.strip(), matter.lines["slug"]) if isinstance(slug, str) and slug.strip() else None

@@ -59,7 +59,11 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
         for item in node.value:
             fields: dict[str, object] = {}
             lines: dict[str, int] = {"": 1 + item.start_mark.line}
-            for key, value, line in mapping_items(loader, item, 1, "a category"):
+            errors: list[FrontMatterError] = []
+            items = mapping_items(loader, item, 1, "a category", errors)
+            for error in errors:
+                problem(error.message, error.fix, error.line)
+            for key, value, line in items:
                 if key not in CATEGORY_KEYS:
                     close = difflib.get_close_matches(key, CATEGORY_KEYS, n=1)
                     fix = (
@@ -134,19 +138,20 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
         else:
             category.parent = found.slug
 
-    # A cycle would make every category in it its own ancestor: cut it at the entry that closes it.
+    # A loop of parents would make its members their own ancestors: report each loop once and
+    # cut it at its first member in file order. Categories that merely lead into a loop are fine.
     for category in categories:
-        seen = {category.slug}
+        chain = [category.slug]
         current = category
-        while current.parent is not None:
-            if current.parent in seen:
-                problem(
-                    f"category `{category.name}` is its own ancestor",
-                    "remove one `parent` from the loop",
-                    category.line,
-                )
-                category.parent = None
-                break
-            seen.add(current.parent)
+        while current.parent is not None and current.parent not in chain:
+            chain.append(current.parent)
             current = by_slug[current.parent]
+        if current.parent is None or current.parent != category.slug:
+            continue
+        if len(chain) == 1:
+            problem(f"category `{category.name}` is its own parent", "remove its `parent`", category.line)
+        else:
+            names = " → ".join(by_slug[slug].name for slug in [*chain, category.slug])
+            problem(f"categories form a loop: {names}", "remove one `parent` from the loop", category.line)
+        category.parent = None
     return categories, problems

@@ -21,7 +21,17 @@ def last_commit_dates(folder: Path) -> dict[Path, str]:
         ).stdout.strip()
         log = subprocess.run(
             # quotepath=off: non-ASCII names (é, ü, ...) print as they are, not as octal escapes.
-            [git, "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only", "--no-renames", "--", "."],
+            [
+                git,
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--format=%x00%cI",
+                "--name-only",
+                "--no-renames",
+                "--",
+                ".",
+            ],
             cwd=folder,
             capture_output=True,
             text=True,

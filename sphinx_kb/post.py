@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sphinx_kb.frontmatter import FrontMatterError, split
+from sphinx_kb.frontmatter import FrontMatterError, shorten, split
 from sphinx_kb.problems import Problem, Severity
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -102,30 +102,25 @@ def parse_date(value: Any) -> Date | None:
 
 
 def first_paragraph(body: str, limit: int = 300) -> str:
-    """Plain text of the first paragraph of a Markdown body, for a missing excerpt."""
-    block: list[str] = []
-    in_fence = False
-    for raw in body.splitlines():
-        line = raw.strip()
-        if line.startswith(("```", "~~~", ":::")):
-            in_fence = not in_fence
+    """Plain text of the first top-level paragraph of a Markdown body, for a missing excerpt."""
+    from markdown_it import MarkdownIt  # myst-parser's own parser; only needed without an excerpt
+
+    tokens = MarkdownIt("commonmark").parse(body)
+    for index, token in enumerate(tokens):
+        if token.type != "paragraph_open" or token.level != 0:
             continue
-        if in_fence:
-            continue
-        if not line:
-            if block:
-                break
-            continue
-        if not block and (line.startswith(("#", "<", "|", ">", "(", "-", "*", "+")) or line[0].isdigit()):
-            continue
-        block.append(line)
-    text = " ".join(block)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`]+", "", text).strip()
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-    return text
+        inline = tokens[index + 1]
+        parts = [
+            child.content if child.type in ("text", "code_inline") else " "
+            for child in inline.children or []
+            if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+        ]
+        text = " ".join("".join(parts).split())
+        if text:
+            if len(text) > limit:
+                text = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+            return text
+    return ""
 
 
 def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
@@ -145,6 +140,21 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
 
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    # Fields whose value is wrong (reported already): not also "missing".
+    invalid: set[str] = set()
+    for error in matter.errors:
+        name = ALIASES.get(error.key or "", error.key)
+        invalid.add(name or "")
+        if name in ("date", "updated"):
+            # YAML reads an unquoted 2024-02-30 as a date and fails: it is a wrong date.
+            problem(
+                "date",
+                f"`{error.key}` is not a valid date",
+                "write it as YYYY-MM-DD, e.g. 2024-05-14",
+                error.line,
+            )
+        else:
+            problem("front-matter", error.message, error.fix, error.line)
     for key, line in matter.duplicates:
         problem("front-matter", f"`{key}` is given twice", "keep one of the two lines", line)
     for key, value in matter.values.items():
@@ -172,8 +182,6 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
             else:
                 fix = "known keys: " + ", ".join(FIELDS)
             problem("unknown-key", f"unknown front-matter key `{key}`", fix, line, Severity.WARNING)
-
-    invalid: set[str] = set()
 
     def text_field(name: str) -> str | None:
         value = values.get(name)
@@ -205,7 +213,7 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         if not SLUG_RE.match(slug):
             problem(
                 "slug",
-                f"slug `{slug}` may only contain lowercase letters, digits and single hyphens",
+                f"slug `{shorten(slug)}` may only contain lowercase letters, digits and single hyphens",
                 f"use `{slugify(slug)}`" if slugify(slug) else "use e.g. `my-first-post`",
                 lines["slug"],
             )
@@ -221,7 +229,9 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
     if status not in STATUSES:
         problem(
             "status",
-            f"status `{status}` is not one of: published, draft",
+            "status is empty"
+            if status is None
+            else f"status `{shorten(status)}` is not one of: published, draft",
             "use `status: published` or `status: draft`",
             lines.get("status"),
         )
@@ -233,7 +243,7 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         if raw is not None and dates[name] is None:
             problem(
                 "date",
-                f"`{name}` value `{raw}` is not a date",
+                f"`{name}` value `{shorten(raw)}` is not a date",
                 "write it as YYYY-MM-DD, e.g. 2024-05-14",
                 lines[name],
             )
@@ -247,11 +257,23 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
             Severity.WARNING,
         )
 
-    if og_image is not None and not (og_image.startswith("/") or og_image.startswith("https://")):
+    if og_image is not None and og_image.startswith("//"):
         problem(
             "og-image",
-            f"ogImage `{og_image}` is neither a site-root path nor an https URL",
-            f"write `/{og_image.lstrip('./')}` for a file in the public folder, or a full https:// URL",
+            f"ogImage `{shorten(og_image)}` has no scheme; social networks need a full URL",
+            f"write `https:{shorten(og_image)}`",
+            lines["ogImage"],
+        )
+    elif og_image is not None and not (og_image.startswith("/") or og_image.startswith("https://")):
+        if og_image.startswith("http://"):
+            fix = f"social networks want https: write `https://{shorten(og_image[7:])}`"
+        else:
+            site_path = shorten(og_image.lstrip("./"))
+            fix = f"write `/{site_path}` for a file in the public folder, or a full https:// URL"
+        problem(
+            "og-image",
+            f"ogImage `{shorten(og_image)}` is neither a site-root path nor an https URL",
+            fix,
             lines["ogImage"],
         )
 

@@ -45,13 +45,13 @@ def report_errors(app: Sphinx, exception: Exception | None) -> None:
         return
     errors = get_catalog(app.env).errors
     if errors:
-        files = len({p.path for p in errors})
+        files = sorted({str(p.path) for p in errors})
+        # Untyped on purpose: `suppress_warnings` may hide the messages, never the failure.
         logger.error(
-            "%d problem(s) in %d file(s) left content out of the site; fix them and build again",
+            "%d error(s) in %d file(s) left content out of the site: %s; fix them and build again",
             len(errors),
-            files,
-            type="kb",
-            subtype="summary",
+            len(files),
+            ", ".join(files),
         )
         app.statuscode = 1
 
@@ -66,6 +66,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_sitemap")
 
     config.register(app)
+    app.add_css_file("kb.css")
     app.add_domain(KbDomain)
     app.add_node(pages.post_header)
     app.add_directive("kb-posts", listing.PostList)

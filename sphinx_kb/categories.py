@@ -26,8 +26,9 @@ class Category:
     line: int | None = None
 
     @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self.order, self.name.casefold())
+    def sort_key(self) -> tuple[bool, int, str]:
+        # Categories only posts name come after those categories.yml orders.
+        return (not self.declared, self.order, self.name.casefold())
 
 
 def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:

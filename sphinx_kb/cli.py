@@ -31,7 +31,11 @@ def check(args: argparse.Namespace) -> int:
     if not source.is_dir():
         print(f"kb check: no source folder at {source} (use --source DIR)", file=sys.stderr)
         return 2
-    values = read_conf(conf_dir)
+    try:
+        values = read_conf(conf_dir)
+    except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see
+        print(f"kb check: cannot read {conf_dir / 'conf.py'}: {exc}", file=sys.stderr)
+        return 2
     catalog = build_catalog(layout_from(source.resolve(), values))
     problems = sorted(catalog.problems, key=sort_key)
     if args.format == "json":
@@ -51,7 +55,8 @@ def check(args: argparse.Namespace) -> int:
         errors = sum(p.severity is Severity.ERROR for p in problems)
         warnings = len(problems) - errors
         summary = f"{catalog.files} posts checked: {errors} error(s), {warnings} warning(s)"
-        print(summary, file=sys.stderr if problems else sys.stdout)
+        # stdout carries only the problems (one per line, for editors and grep); the tally goes to stderr.
+        print(summary, file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -85,7 +85,6 @@ def configure(app: Sphinx, config: Config) -> None:
     ]
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [str(HERE / "static"), *config.html_static_path]
-    config.html_css_files = [*config.html_css_files, "kb.css"]
 
     # The front-matter title is the page's H1 (pages.py makes sure it stays plain text).
     config.myst_title_to_header = True

@@ -12,10 +12,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx import addnodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.post import Date
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
@@ -86,7 +89,18 @@ class PostList(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         catalog = get_catalog(self.env)
         if "category" in self.options:
-            posts = catalog.posts_in(self.options["category"])
+            slug = catalog.category_key(self.options["category"])
+            if slug not in catalog.categories:
+                known = ", ".join(c.name for c in catalog.categories.values())
+                logger.warning(
+                    "kb-posts: unknown category `%s` (known: %s)",
+                    self.options["category"],
+                    known,
+                    type="kb",
+                    subtype="directive",
+                    location=self.get_location(),
+                )
+            posts = catalog.posts_in(slug)
             show_category = False
         else:
             posts = catalog.visible_posts[: self.options.get("latest", 10)]

@@ -73,10 +73,8 @@ def layout(app: Sphinx) -> Layout:
 
 def configure(app: Sphinx, config: Config) -> None:
     """Set the options of myst-parser, sphinxext-opengraph, sphinx-sitemap and Sphinx that we own."""
-    public = Path(app.srcdir) / config.kb_public_dir.strip("/")
-    if public.is_dir():
-        # Copied to the site root, so `/blog/x.png` in front matter is served at that path.
-        config.html_extra_path = [*config.html_extra_path, str(public)]
+    # The public folder is copied to the site root by output.py (not html_extra_path, which
+    # would also publish drafts' images and skip dotfiles such as .nojekyll).
     config.exclude_patterns = [
         *config.exclude_patterns,
         f"{config.kb_public_dir.strip('/')}/**",

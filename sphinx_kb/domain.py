@@ -2,7 +2,8 @@
 
 The catalog is an attribute of the domain instance, which Sphinx creates anew for every build
 and never pickles; reader and writer processes of a parallel build are forked after it is set.
-`data` (pickled with the environment) only holds the fingerprint of the site navigation.
+`data` (pickled with the environment) holds the fingerprint of the site navigation and, per
+page, the fingerprints of the listings it shows.
 """
 
 from __future__ import annotations
@@ -22,16 +23,19 @@ if TYPE_CHECKING:
 class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    initial_data: ClassVar[dict[str, Any]] = {"nav_digest": ""}
+    initial_data: ClassVar[dict[str, Any]] = {"nav_digest": "", "listings": {}}
     catalog: Catalog | None = None
+    # Documents that were pages in the previous build and are not any more (set per build).
+    removed_docs: frozenset[str] = frozenset()
 
     def clear_doc(self, docname: str) -> None:
-        # Nothing is stored per document.
-        pass
+        self.data["listings"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # `nav_digest` is only written by the main process (env-get-updated).
-        pass
+        for docname in docnames:
+            if docname in otherdata["listings"]:
+                self.data["listings"][docname] = otherdata["listings"][docname]
 
 
 def get_domain(env: BuildEnvironment) -> KbDomain:

@@ -1,11 +1,13 @@
 """Directives that render listings (post cards, category lists) from the catalog.
 
-Generated pages pass a `:digest:` of what the listing shows, so a page's text, and so Sphinx's
-decision to re-read it, changes exactly when its listing does.
+Each page remembers a fingerprint of what its listings showed; when the catalog would show
+something else, the page is re-read (generated and hand-written pages alike).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -15,14 +17,78 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_kb.domain import get_catalog
+from sphinx_kb.domain import get_catalog, get_domain
 from sphinx_kb.post import Date
 
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
     from sphinx_kb.catalog import Catalog
+    from sphinx_kb.categories import Category
     from sphinx_kb.post import Post
+
+
+def listed_posts(catalog: Catalog, key: str) -> list[Post]:
+    kind, _, argument = key.partition(":")
+    if kind == "category":
+        return catalog.posts_in(argument)
+    return catalog.visible_posts[: int(argument)]
+
+
+def listed_categories(catalog: Catalog, key: str) -> list[Category]:
+    return catalog.children(key.partition(":")[2] or None)
+
+
+def listing_digest(catalog: Catalog, key: str) -> str:
+    """A fingerprint of everything a listing shows; when it changes the page must be re-read."""
+    if key.startswith("categories:"):
+        data: list[object] = [
+            [c.slug, c.name, c.description, catalog.count(c.slug)] for c in listed_categories(catalog, key)
+        ]
+    else:
+        data = [
+            [p.slug, p.title, str(p.date), p.excerpt, catalog.category_of(p).name, p.status]
+            for p in listed_posts(catalog, key)
+        ]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def remember(env: BuildEnvironment, key: str) -> None:
+    """Note that the page being read shows this listing, and what it showed."""
+    listings = get_domain(env).data["listings"]
+    listings.setdefault(env.docname, {})[key] = listing_digest(get_catalog(env), key)
+
+
+def stale_listings(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: pages whose listings would show something else now must be re-read,
+    hand-written pages using the directives included."""
+    catalog = get_catalog(env)
+    listings: dict[str, dict[str, str]] = get_domain(env).data["listings"]
+    return [
+        docname
+        for docname, shown in listings.items()
+        if docname not in removed and any(listing_digest(catalog, k) != d for k, d in shown.items())
+    ]
+
+
+def known_category(directive: SphinxDirective, catalog: Catalog, name: str) -> str:
+    """The slug of a category given by name or slug; warns when there is no such category."""
+    slug = catalog.category_key(name)
+    if slug not in catalog.categories:
+        logger.warning(
+            "unknown category `%s` (known: %s)",
+            name,
+            ", ".join(c.name for c in catalog.categories.values()),
+            type="kb",
+            subtype="directive",
+            location=directive.get_location(),
+        )
+    return slug
 
 
 def human_date(value: Date) -> str:
@@ -77,37 +143,26 @@ def post_card(catalog: Catalog, post: Post, refdoc: str, show_category: bool) ->
 
 
 class PostList(SphinxDirective):
-    """`kb-posts`: the posts of one category (`:category: slug`) or the latest (`:latest: N`)."""
+    """`kb-posts`: the posts of one category (`:category: name or slug`) or the latest (`:latest: N`)."""
 
     has_content = False
     option_spec: ClassVar[dict[str, object]] = {
         "category": directives.unchanged,
         "latest": directives.nonnegative_int,
-        "digest": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
         catalog = get_catalog(self.env)
         if "category" in self.options:
-            slug = catalog.category_key(self.options["category"])
-            if slug not in catalog.categories:
-                known = ", ".join(c.name for c in catalog.categories.values())
-                logger.warning(
-                    "kb-posts: unknown category `%s` (known: %s)",
-                    self.options["category"],
-                    known,
-                    type="kb",
-                    subtype="directive",
-                    location=self.get_location(),
-                )
-            posts = catalog.posts_in(slug)
-            show_category = False
+            slug = known_category(self, catalog, self.options["category"])
+            key = f"category:{slug}"
         else:
-            posts = catalog.visible_posts[: self.options.get("latest", 10)]
-            show_category = True
+            key = f"latest:{self.options.get('latest', 10)}"
+        remember(self.env, key)
+        posts = listed_posts(catalog, key)
         listing = nodes.container(classes=["kb-post-list"])
         for post in posts:
-            listing += post_card(catalog, post, self.env.docname, show_category)
+            listing += post_card(catalog, post, self.env.docname, show_category=key.startswith("latest:"))
         if not posts:
             listing += nodes.paragraph("No articles yet.", "No articles yet.")
         return [listing]
@@ -117,15 +172,15 @@ class CategoryList(SphinxDirective):
     """`kb-categories`: the subcategories of `:parent: slug`, or the top-level categories."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, object]] = {
-        "parent": directives.unchanged,
-        "digest": directives.unchanged,
-    }
+    option_spec: ClassVar[dict[str, object]] = {"parent": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         catalog = get_catalog(self.env)
+        parent = self.options.get("parent")
+        key = f"categories:{known_category(self, catalog, parent) if parent else ''}"
+        remember(self.env, key)
         listing = nodes.bullet_list(classes=["kb-category-list"])
-        for category in catalog.children(self.options.get("parent")):
+        for category in listed_categories(catalog, key):
             item = nodes.list_item(classes=["kb-category-card"])
             head = nodes.paragraph(classes=["kb-category-card-title"])
             head += doc_link(self.env.docname, catalog.layout.category_docname(category.slug), category.name)

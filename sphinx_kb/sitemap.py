@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
 
 
-def sitemap_entries(catalog: Catalog, root_doc: str) -> list[tuple[str, str | None]]:
-    """(docname, lastmod) of the home page, every category page and every published post."""
+def sitemap_entries(
+    catalog: Catalog, root_doc: str, other_pages: dict[str, Path]
+) -> list[tuple[str, str | None]]:
+    """(docname, lastmod) of the home page, every category page, every published post and the
+    other pages of the site (`other_pages`: docname -> source file, dated by git)."""
     published = [p for p in catalog.visible_posts if not p.is_draft]
     git_dates: dict[Path, str] = {}
-    if any(p.last_modified is None for p in published):
-        git_dates = last_commit_dates(catalog.layout.posts_path)
+    if other_pages or any(p.last_modified is None for p in published):
+        git_dates = last_commit_dates(catalog.layout.srcdir)
     post_dates = {
         p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
         for p in published
@@ -49,6 +52,7 @@ def sitemap_entries(catalog: Catalog, root_doc: str) -> list[tuple[str, str | No
         if slugs:
             entries.append((catalog.layout.category_docname(category.slug), newest(slugs)))
     entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
+    entries += [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
     return entries
 
 
@@ -58,7 +62,15 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or links is None or app.builder.format != "html" or not site_url(app):
         return
     catalog = get_catalog(app.env)
-    for docname, lastmod in sitemap_entries(catalog, app.config.root_doc):
+    ours = {catalog.layout.post_docname(slug) for slug in catalog.posts} | {
+        catalog.layout.category_docname(c.slug) for c in catalog.listed_categories
+    }
+    # Hand-written pages (an "About" page, ...) are part of the site too.
+    other_pages = {
+        docname: Path(app.env.doc2path(docname))
+        for docname in app.env.found_docs - ours - {app.config.root_doc}
+    }
+    for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
         links.put((page_path(app, docname), lastmod))
 
 

@@ -1,14 +1,14 @@
 """Generated sources: the home page and one landing page per category.
 
-They are Markdown files in the source folder, so Sphinx reads them like any page. A file is
-written only when its text changes: an unchanged build touches nothing, so Sphinx re-reads
-nothing and a live preview that watches the folder does not loop.
+They are Markdown files in the source folder, so Sphinx reads them like any page. Their text
+holds the structure (title, description, which listings, the toctree); the listings render from
+the catalog (listing.py re-reads a page when its listing changes). A file is written only when
+its text changes: an unchanged build touches nothing, so Sphinx re-reads nothing and a live
+preview that watches the folder does not loop.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,6 @@ from sphinx_kb.markdown import escape
 if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
     from sphinx_kb.categories import Category
-    from sphinx_kb.post import Post
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +33,8 @@ class HomeSettings:
     latest: int
 
 
-def digest(data: object) -> str:
-    """A short fingerprint of what a listing shows: the page's text changes when it does."""
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def post_card_data(catalog: Catalog, post: Post) -> list[object]:
-    return [post.slug, post.title, str(post.date), post.excerpt, catalog.category_of(post).name, post.status]
-
-
-def category_card_data(catalog: Catalog, category: Category) -> list[object]:
-    return [category.slug, category.name, category.description, catalog.count(category.slug)]
+def directive(name: str, **options: object) -> list[str]:
+    return [f"```{{{name}}}", *(f":{key}: {value}" for key, value in options.items()), "```", ""]
 
 
 def category_page(catalog: Catalog, category: Category) -> str:
@@ -54,27 +44,9 @@ def category_page(catalog: Catalog, category: Category) -> str:
     if category.description:
         parts += [category.description, ""]
     if children:
-        shown = [category_card_data(catalog, c) for c in children]
-        parts += [
-            "## Subcategories",
-            "",
-            "```{kb-categories}",
-            f":parent: {category.slug}",
-            f":digest: {digest(shown)}",
-            "```",
-            "",
-        ]
+        parts += ["## Subcategories", "", *directive("kb-categories", parent=category.slug)]
     if posts:
-        shown = [post_card_data(catalog, p) for p in posts]
-        parts += [
-            "## Articles",
-            "",
-            "```{kb-posts}",
-            f":category: {category.slug}",
-            f":digest: {digest(shown)}",
-            "```",
-            "",
-        ]
+        parts += ["## Articles", "", *directive("kb-posts", category=category.slug)]
     entries = [c.slug for c in children] + [f"/{catalog.layout.post_docname(p.slug)}" for p in posts]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)
@@ -82,24 +54,13 @@ def category_page(catalog: Catalog, category: Category) -> str:
 
 def home_page(catalog: Catalog, settings: HomeSettings) -> str:
     top = catalog.children(None)
-    latest = catalog.visible_posts[: settings.latest]
     parts = [MARKER, "", f"# {escape(settings.title)}", ""]
     if settings.description:
         parts += [escape(settings.description), ""]
     if top:
-        shown = [category_card_data(catalog, c) for c in top]
-        parts += ["## Categories", "", "```{kb-categories}", f":digest: {digest(shown)}", "```", ""]
-    if latest:
-        shown = [post_card_data(catalog, p) for p in latest]
-        parts += [
-            "## Latest articles",
-            "",
-            "```{kb-posts}",
-            f":latest: {settings.latest}",
-            f":digest: {digest(shown)}",
-            "```",
-            "",
-        ]
+        parts += ["## Categories", "", *directive("kb-categories")]
+    if catalog.visible_posts:
+        parts += ["## Latest articles", "", *directive("kb-posts", latest=settings.latest)]
     entries = [catalog.layout.category_docname(c.slug) for c in top]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)

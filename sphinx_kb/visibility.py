@@ -26,6 +26,7 @@ def drop_excluded(
         changed.discard(docname)
         if docname in env.all_docs:
             removed.add(docname)
+    get_domain(env).removed_docs = frozenset(removed)
     return []
 
 

@@ -1,0 +1,80 @@
+"""What lands in the output folder besides Sphinx's pages: the public folder, and no leftovers.
+
+Sphinx never deletes the page of a document that left the site, so after a post is deleted,
+made a draft or broken, its old page (and `_sources` copy) would stay online. We remove the
+pages of documents that left, and of every excluded post in case the output folder comes from
+another build (a preview, or one made before `-E`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx_kb.domain import get_catalog, get_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.catalog import Catalog
+
+
+def draft_only_files(catalog: Catalog) -> set[str]:
+    """Site paths of images that only posts left out of the site use (draft or invalid)."""
+    if catalog.layout.show_drafts:
+        return set()
+    shown = {p.og_image for p in catalog.visible_posts if p.og_image}
+    hidden = {p.og_image for p in catalog.posts.values() if p.is_draft and p.og_image}
+    return {path.lstrip("/") for path in hidden - shown}
+
+
+def copy_public(app: Sphinx, catalog: Catalog) -> None:
+    """Copy the public folder to the site root, skipping unchanged files and drafts' images."""
+    public = catalog.layout.srcdir / catalog.layout.public_dir
+    outdir = Path(app.outdir)
+    hidden = draft_only_files(catalog)
+    for path in hidden:
+        (outdir / path).unlink(missing_ok=True)
+    if not public.is_dir():
+        return
+    for root, _dirs, files in os.walk(public):
+        for name in files:
+            source = Path(root, name)
+            relative = source.relative_to(public).as_posix()
+            if relative in hidden:
+                continue
+            target = outdir / relative
+            stat = source.stat()
+            try:
+                done = target.stat()
+                if done.st_size == stat.st_size and done.st_mtime_ns == stat.st_mtime_ns:
+                    continue
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def remove_gone_pages(app: Sphinx, catalog: Catalog) -> None:
+    gone = get_domain(app.env).removed_docs | catalog.excluded
+    outdir = Path(app.outdir)
+    for docname in gone - app.env.found_docs:
+        page = Path(app.builder.get_outfilename(docname))
+        page.unlink(missing_ok=True)
+        if page.name == "index.html" and page.parent != outdir:
+            # dirhtml: blog/<slug>/index.html; drop the folder if nothing else is in it.
+            with_contents = any(page.parent.iterdir()) if page.parent.is_dir() else True
+            if not with_contents:
+                page.parent.rmdir()
+        for copy in (outdir / "_sources").glob(f"{docname}.*.txt"):
+            copy.unlink()
+
+
+def finish_output(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the public folder, and no pages of documents that left the site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    catalog = get_catalog(app.env)
+    copy_public(app, catalog)
+    remove_gone_pages(app, catalog)

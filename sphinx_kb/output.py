@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.search import js_index
+
 from sphinx_kb.domain import get_catalog, get_domain
 
 if TYPE_CHECKING:
@@ -56,12 +58,16 @@ def copy_public(app: Sphinx, catalog: Catalog) -> None:
             shutil.copy2(source, target)
 
 
-def remove_gone_pages(app: Sphinx, catalog: Catalog) -> None:
+def remove_gone_pages(app: Sphinx, catalog: Catalog) -> bool:
+    """Delete the pages of documents that left the site; True when any was there."""
     gone = get_domain(app.env).removed_docs | catalog.excluded
     outdir = Path(app.outdir)
+    deleted = bool(get_domain(app.env).removed_docs)
     for docname in gone - app.env.found_docs:
         page = Path(app.builder.get_outfilename(docname))
-        page.unlink(missing_ok=True)
+        if page.exists():
+            page.unlink()
+            deleted = True
         if page.name == "index.html" and page.parent != outdir:
             # dirhtml: blog/<slug>/index.html; drop the folder if nothing else is in it.
             with_contents = any(page.parent.iterdir()) if page.parent.is_dir() else True
@@ -69,6 +75,22 @@ def remove_gone_pages(app: Sphinx, catalog: Catalog) -> None:
                 page.parent.rmdir()
         for copy in (outdir / "_sources").glob(f"{docname}.*.txt"):
             copy.unlink()
+    return deleted
+
+
+def prune_search_index(outdir: Path) -> None:
+    """Drop the terms that lead to no page from Sphinx's searchindex.js.
+
+    Sphinx prunes removed documents from each term's page list but keeps the term itself, so
+    the words of a post that left the site (a draft's, say) would stay readable in the file.
+    """
+    path = outdir / "searchindex.js"
+    if not path.is_file():
+        return
+    data = js_index.loads(path.read_text(encoding="utf-8"))
+    for key in ("terms", "titleterms"):
+        data[key] = {term: pages for term, pages in data.get(key, {}).items() if pages != []}
+    path.write_text(js_index.dumps(data), encoding="utf-8")
 
 
 def finish_output(app: Sphinx, exception: Exception | None) -> None:
@@ -77,4 +99,5 @@ def finish_output(app: Sphinx, exception: Exception | None) -> None:
         return
     catalog = get_catalog(app.env)
     copy_public(app, catalog)
-    remove_gone_pages(app, catalog)
+    if remove_gone_pages(app, catalog):
+        prune_search_index(Path(app.outdir))

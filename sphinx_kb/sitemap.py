@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
 
 
+# Pages that are not content: a hand-written error page must not be indexed.
+NOT_LISTED = frozenset({"404", "search", "genindex"})
+
+
 def sitemap_entries(
     catalog: Catalog, root_doc: str, other_pages: dict[str, Path]
 ) -> list[tuple[str, str | None]]:
@@ -69,6 +73,7 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     other_pages = {
         docname: Path(app.env.doc2path(docname))
         for docname in app.env.found_docs - ours - {app.config.root_doc}
+        if docname.rpartition("/")[2] not in NOT_LISTED
     }
     for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
         links.put((page_path(app, docname), lastmod))

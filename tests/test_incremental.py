@@ -1,0 +1,393 @@
+"""An incremental build gives the same site as a clean build; so does a parallel build."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import BuildResult, build, meta, write_post
+
+from sphinx_kb.sources import is_generated
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def touch_later(path: Path) -> None:
+    """Give an edited file an mtime clearly after the previous build read it.
+
+    Sphinx re-reads a source when its mtime is newer than the time it last read it; on a coarse
+    clock an edit made right after a build could look as old as that read.
+    """
+    later = time.time() + 10
+    os.utime(path, (later, later))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    touch_later(path)
+
+
+def clean_copy(srcdir: Path, dest: Path) -> Path:
+    """The sources as a fresh checkout has them: no build output and no generated pages."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n == "_build" or (n.endswith(".md") and is_generated(Path(folder, n)))}
+
+    shutil.copytree(srcdir, dest, ignore=ignore)
+    return dest
+
+
+def plain_status(result: BuildResult) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.status)
+
+
+def env_counts(result: BuildResult) -> str:
+    """Sphinx's "updating environment: N added, N changed, N removed" line."""
+    plain = plain_status(result)
+    found = re.findall(r"updating environment: (.*)", plain)
+    assert len(found) == 1, plain
+    return found[0].strip()
+
+
+SUBCATEGORIES = ".kb-category-card-title a"
+
+
+def titles(soup, selector: str = ".kb-post-card-title a") -> list[str]:
+    return [a.get_text(strip=True) for a in soup.select(selector)]
+
+
+def sidebar_links(soup) -> dict[str, str]:
+    return {a.get_text(strip=True): a["href"] for a in soup.select(".sidebar-tree a")}
+
+
+def home_counts(soup) -> dict[str, str]:
+    return {
+        card.select_one(".kb-category-card-title a").get_text(strip=True): card.select_one(
+            ".kb-count"
+        ).get_text()
+        for card in soup.select("#categories .kb-category-card")
+    }
+
+
+def card(soup, title: str):
+    """The post card whose title link reads `title`."""
+    (found,) = [c for c in soup.select(".kb-post-card") if titles(c) == [title]]
+    return found
+
+
+def search_index(result: BuildResult) -> dict:
+    """searchindex.js as data, without the terms that no page contains any more.
+
+    When a page leaves the index, Sphinx prunes its number from each term but keeps a term whose
+    list became empty (`"phish": []`); a clean build never has those. They match nothing, so
+    they are dropped before comparing here (that a draft's words stay readable in the file is
+    reported by test_drafts.py).
+    """
+    text = (result.outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for key in ("terms", "titleterms"):
+        data[key] = {term: docs for term, docs in data[key].items() if docs != []}
+    return data
+
+
+def sitemap_locs(result: BuildResult) -> list[str]:
+    return re.findall(r"<loc>(.*?)</loc>", (result.outdir / "sitemap.xml").read_text(encoding="utf-8"))
+
+
+# --- the changes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    name: str
+    apply: Callable[[Path], None]
+    check: Callable[[BuildResult], None]
+    # Done before the first build (sets the scene for the change).
+    prepare: Callable[[Path], None] | None = None
+    # Pages the change removes from the site.
+    removes: tuple[str, ...] = ()
+    # What the incremental build reads again, when it is known exactly.
+    reread: str | None = None
+
+
+def edit_body(src: Path) -> None:
+    edit(src / "blog/phishing-101.md", "Look at the sender.", "Look at the sender zebrafinch.")
+
+
+def check_body(b: BuildResult) -> None:
+    assert "zebrafinch" in b.html("blog/phishing-101.html").find("article").get_text()
+
+
+def add_post(src: Path) -> None:
+    write_post(
+        src,
+        "zero-trust",
+        'title: "Zero Trust"\nslug: zero-trust\ncategory: Security\nexcerpt: "Never trust, always verify."\n'
+        "date: 2024-12-01",
+    )
+
+
+def check_add(b: BuildResult) -> None:
+    assert titles(b.html("category/security.html")) == ["Zero Trust", "Phishing 101"]
+    home = b.html("index.html")
+    assert titles(home)[0] == "Zero Trust"
+    assert home_counts(home) == {"Managed IT": "2 articles", "Security": "3 articles"}
+    # An unrelated post's navigation lists the new post.
+    assert sidebar_links(b.html("blog/helpdesk-basics.html"))["Zero Trust"] == "zero-trust.html"
+    assert "https://kb.test/blog/zero-trust.html" in sitemap_locs(b)
+
+
+def delete_post(src: Path) -> None:
+    (src / "blog/helpdesk-basics.md").unlink()
+
+
+def check_delete(b: BuildResult) -> None:
+    assert titles(b.html("category/managed-it.html")) == ["What to Look for in an Outsourced IT Partner"]
+    home = b.html("index.html")
+    assert "Helpdesk Basics" not in titles(home)
+    assert home_counts(home) == {"Managed IT": "1 article", "Security": "2 articles"}
+    assert "Helpdesk Basics" not in sidebar_links(b.html("blog/backup-rule.html"))
+    assert "https://kb.test/blog/helpdesk-basics.html" not in sitemap_locs(b)
+
+
+def move_post(src: Path) -> None:
+    edit(src / "blog/phishing-101.md", 'category: "Security"', 'category: "Managed IT"')
+
+
+def check_move(b: BuildResult) -> None:
+    assert titles(b.html("category/managed-it.html")) == [
+        "Phishing 101",
+        "What to Look for in an Outsourced IT Partner",
+        "Helpdesk Basics",
+    ]
+    security = b.html("category/security.html")
+    assert titles(security) == []
+    assert titles(security, SUBCATEGORIES) == ["Backup & Recovery"]
+    assert "Phishing 101" not in security.find("article").get_text()
+    header = b.html("blog/phishing-101.html").select_one(".kb-post-meta a.kb-category")
+    assert (header.get_text(), header["href"]) == ("Managed IT", "../category/managed-it.html")
+    assert home_counts(b.html("index.html")) == {"Managed IT": "3 articles", "Security": "1 article"}
+    # The sidebar of an unrelated page files the post under its new category.
+    sidebar = b.html("blog/helpdesk-basics.html").select_one(".sidebar-tree")
+    managed = sidebar.find("a", string="Managed IT").find_parent("li")
+    assert managed.find("a", string="Phishing 101") is not None
+    security_li = sidebar.find("a", string="Security").find_parent("li")
+    assert security_li.find("a", string="Phishing 101") is None
+
+
+def empty_category(src: Path) -> None:
+    edit(src / "blog/backup-rule.md", 'category: "Backup & Recovery"', 'category: "Managed IT"')
+
+
+def check_empty_category(b: BuildResult) -> None:
+    assert not (b.srcdir / "category/backup.md").exists()
+    security = b.html("category/security.html")
+    assert security.select(".kb-category-list") == []
+    assert titles(security) == ["Phishing 101"]
+    assert titles(b.html("category/managed-it.html"))[0] == "The 3-2-1 Backup Rule"
+    assert "Backup & Recovery" not in sidebar_links(b.html("blog/phishing-101.html"))
+    assert "https://kb.test/category/backup.html" not in sitemap_locs(b)
+
+
+def unpublish(src: Path) -> None:
+    edit(src / "blog/phishing-101.md", 'status: "published"', 'status: "draft"')
+
+
+def check_unpublish(b: BuildResult) -> None:
+    assert titles(b.html("category/security.html")) == []
+    assert "Phishing 101" not in titles(b.html("index.html"))
+    assert home_counts(b.html("index.html")) == {"Managed IT": "2 articles", "Security": "1 article"}
+    assert "Phishing 101" not in sidebar_links(b.html("blog/helpdesk-basics.html"))
+    assert "https://kb.test/blog/phishing-101.html" not in sitemap_locs(b)
+
+
+def publish(src: Path) -> None:
+    edit(src / "blog/secret-plans.md", 'status: "draft"', 'status: "published"')
+
+
+def check_publish(b: BuildResult) -> None:
+    assert titles(b.html("category/security.html")) == ["Secret Plans", "Phishing 101"]
+    page = b.html("blog/secret-plans.html")
+    assert page.select(".kb-draft-banner") == []
+    assert meta(page, "robots") is None
+    assert sidebar_links(b.html("blog/helpdesk-basics.html"))["Secret Plans"] == "secret-plans.html"
+    assert "https://kb.test/blog/secret-plans.html" in sitemap_locs(b)
+    assert "quokkafluxion" in (b.outdir / "searchindex.js").read_text(encoding="utf-8")
+
+
+def retitle(src: Path) -> None:
+    edit(src / "blog/phishing-101.md", 'title: "Phishing 101"', 'title: "Phishing Field Guide"')
+
+
+def check_retitle(b: BuildResult) -> None:
+    page = b.html("blog/phishing-101.html")
+    assert page.find("article").find("h1").get_text().rstrip("¶") == "Phishing Field Guide"
+    # Pages that were not edited show the new title in their navigation and listings.
+    links = sidebar_links(b.html("blog/helpdesk-basics.html"))
+    assert links["Phishing Field Guide"] == "phishing-101.html"
+    assert "Phishing 101" not in links
+    assert "Phishing Field Guide" in titles(b.html("category/security.html"))
+    assert "Phishing Field Guide" in titles(b.html("index.html"))
+    # So does the "prev" link of the page before it (it is the last page: nothing comes after).
+    neighbours = [
+        link["title"]
+        for path in b.pages()
+        for link in b.html(path).find_all("link", rel=["next", "prev"])
+        if link["href"].endswith("phishing-101.html")
+    ]
+    assert neighbours == ["Phishing Field Guide"]
+
+
+def new_excerpt(src: Path) -> None:
+    edit(
+        src / "blog/phishing-101.md",
+        'excerpt: "Spot a phishing email."',
+        'excerpt: "Check every link first."',
+    )
+
+
+def check_excerpt(b: BuildResult) -> None:
+    for page in ("category/security.html", "index.html"):
+        excerpt = card(b.html(page), "Phishing 101").select_one(".kb-post-card-excerpt")
+        assert excerpt.get_text() == "Check every link first."
+    assert meta(b.html("blog/phishing-101.html"), "description") == "Check every link first."
+
+
+def redate(src: Path) -> None:
+    edit(src / "blog/helpdesk-basics.md", "date: 2024-02-01\nupdated: 2024-08-01", "date: 2025-02-01")
+
+
+def check_redate(b: BuildResult) -> None:
+    assert titles(b.html("category/managed-it.html")) == [
+        "Helpdesk Basics",
+        "What to Look for in an Outsourced IT Partner",
+    ]
+    assert titles(b.html("index.html"))[0] == "Helpdesk Basics"
+
+
+def file_backup_post_by_slug(src: Path) -> None:
+    edit(src / "blog/backup-rule.md", 'category: "Backup & Recovery"', "category: backup")
+
+
+def rename_category(src: Path) -> None:
+    edit(src / "categories.yml", "- name: Backup & Recovery", "- name: Data Protection")
+
+
+def check_rename(b: BuildResult) -> None:
+    links = sidebar_links(b.html("blog/helpdesk-basics.html"))
+    assert links["Data Protection"] == "../category/backup.html"
+    assert "Backup & Recovery" not in links
+    post = b.html("blog/backup-rule.html")
+    assert post.select_one(".kb-post-meta a.kb-category").get_text() == "Data Protection"
+    assert titles(b.html("category/security.html"), SUBCATEGORIES) == ["Data Protection"]
+    assert b.html("category/backup.html").find("h1").get_text().rstrip("¶") == "Data Protection"
+    meta_line = card(b.html("index.html"), "The 3-2-1 Backup Rule").select_one(".kb-post-card-meta")
+    assert meta_line.select_one("a").get_text() == "Data Protection"
+    assert "Backup & Recovery" not in b.html("index.html").get_text()
+
+
+CHANGES = [
+    # A body is in no listing: only the edited post is read again, no generated page changes.
+    Change("edit-body", edit_body, check_body, reread="0 added, 1 changed, 0 removed"),
+    Change("add-post", add_post, check_add),
+    Change("delete-post", delete_post, check_delete, removes=("blog/helpdesk-basics",)),
+    Change("change-category", move_post, check_move),
+    Change("empty-a-category", empty_category, check_empty_category, removes=("category/backup",)),
+    Change("published-to-draft", unpublish, check_unpublish, removes=("blog/phishing-101",)),
+    Change("draft-to-published", publish, check_publish),
+    Change("change-title", retitle, check_retitle),
+    Change("change-excerpt", new_excerpt, check_excerpt),
+    Change("change-date", redate, check_redate),
+    Change("rename-category", rename_category, check_rename, prepare=file_backup_post_by_slug),
+]
+
+
+def incremental_and_clean(
+    make_project, tmp_path: Path, change: Change, builder: str = "html"
+) -> tuple[BuildResult, BuildResult]:
+    src = make_project()
+    if change.prepare:
+        change.prepare(src)
+    first = build(src, builder)
+    first.assert_no_warnings()
+    change.apply(src)
+    incremental = build(src, builder)
+    incremental.assert_no_warnings()
+    clean_src = clean_copy(src, tmp_path / "clean")
+    clean = build(clean_src, builder, outdir=tmp_path / "clean-out" / builder, fresh=True)
+    clean.assert_no_warnings()
+    return incremental, clean
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.name)
+def test_incremental_build_matches_clean_build(make_project, tmp_path, change):
+    incremental, clean = incremental_and_clean(make_project, tmp_path, change)
+    change.check(incremental)
+    change.check(clean)
+    if change.reread:
+        assert env_counts(incremental) == change.reread
+    # The pages the clean build writes are written identically by the incremental build (no
+    # normalisation needed: the pages hold only relative links, and neither build embeds a
+    # timestamp or a source path).
+    assert incremental.pages() == clean.pages()
+    assert (incremental.outdir / "sitemap.xml").read_text(encoding="utf-8") == (
+        clean.outdir / "sitemap.xml"
+    ).read_text(encoding="utf-8")
+    assert search_index(incremental) == search_index(clean)
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+@pytest.mark.parametrize("change", [c for c in CHANGES if c.removes], ids=lambda c: c.name)
+def test_incremental_build_leaves_no_page_of_removed_content(make_project, tmp_path, change, builder):
+    # Sphinx itself never deletes the page of a document that is gone.
+    incremental, clean = incremental_and_clean(make_project, tmp_path, change, builder)
+    for docname in change.removes:
+        page = f"{docname}/index.html" if builder == "dirhtml" else f"{docname}.html"
+        assert not (incremental.outdir / page).exists()
+        assert not (incremental.outdir / "_sources" / f"{docname}.md.txt").exists()
+    assert incremental.pages() == clean.pages()
+    assert search_index(incremental) == search_index(clean)
+
+
+# --- parallel ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("root", ["basic", "taxonomy"])
+def test_parallel_build_matches_serial_build(make_project, tmp_path, root):
+    src = make_project(root)
+    serial = build(src, outdir=tmp_path / "serial" / "html")
+    serial.assert_no_warnings()
+    parallel = build(src, outdir=tmp_path / "parallel" / "html", parallel=2)
+    parallel.assert_no_warnings()
+    # Sphinx reads (and writes) chunks of documents in worker processes: `a .. b` in the progress.
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", plain_status(parallel))
+    assert parallel.pages() == serial.pages()
+    assert (parallel.outdir / "sitemap.xml").read_text(encoding="utf-8") == (
+        serial.outdir / "sitemap.xml"
+    ).read_text(encoding="utf-8")
+
+
+def test_parallel_incremental_build_matches_clean_build(make_project, tmp_path):
+    src = make_project()
+    build(src, parallel=2).assert_no_warnings()
+    retitle(src)
+    redate(src)
+    edit_body(src)
+    incremental = build(src, parallel=2)
+    incremental.assert_no_warnings()
+    check_retitle(incremental)
+    check_redate(incremental)
+    check_body(incremental)
+    clean = build(clean_copy(src, tmp_path / "clean"), outdir=tmp_path / "clean-out" / "html", fresh=True)
+    clean.assert_no_warnings()
+    assert incremental.pages() == clean.pages()
+    assert search_index(incremental) == search_index(clean)

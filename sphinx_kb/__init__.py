@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from sphinx_kb import config, listing, metadata, output, pages, sitemap, sources, visibility
+from sphinx_kb import config, listing, metadata, navigation, output, pages, sitemap, sources, visibility
 from sphinx_kb.catalog import build_catalog
 from sphinx_kb.domain import KbDomain, get_catalog, get_domain
 from sphinx_kb.problems import log_problems
@@ -76,17 +76,21 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", read_catalog)
     app.connect("env-get-outdated", visibility.drop_excluded)
     app.connect("env-get-outdated", listing.stale_listings)
-    app.connect("env-get-updated", visibility.pages_to_rewrite)
+    app.connect("env-get-updated", navigation.pages_to_rewrite)
     app.connect("doctree-read", pages.shape_post, priority=300)
     app.connect("doctree-resolved", pages.fill_post_header)
     app.connect("html-page-context", metadata.add_page_metadata, priority=400)
+    app.connect("html-page-context", navigation.hide_toctree, priority=450)
+    app.connect("html-page-context", navigation.add_navigation, priority=550)
+    app.connect("html-page-context", navigation.page_breadcrumbs)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)
     app.connect("build-finished", sitemap.write_robots_txt)
     app.connect("build-finished", output.finish_output)
+    app.connect("build-finished", metadata.finish_cards)
     app.connect("build-finished", report_errors, priority=900)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -29,6 +29,8 @@ class Layout:
     public_dir: str = "public"
     category_dir: str = "category"
     show_drafts: bool = False
+    # Posts on one listing page (category pages are split into numbered pages).
+    posts_per_page: int = 20
 
     @property
     def posts_path(self) -> Path:
@@ -37,8 +39,9 @@ class Layout:
     def post_docname(self, slug: str) -> str:
         return f"{self.posts_dir}/{slug}"
 
-    def category_docname(self, slug: str) -> str:
-        return f"{self.category_dir}/{slug}"
+    def category_docname(self, slug: str, page: int = 1) -> str:
+        """`category/<slug>`, then `category/<slug>/page/2`, ... for the following pages."""
+        return f"{self.category_dir}/{slug}" if page == 1 else f"{self.category_dir}/{slug}/page/{page}"
 
 
 @dataclass
@@ -137,11 +140,28 @@ class Catalog:
         return post if post is not None and docname not in self.excluded else None
 
     def category_for_docname(self, docname: str) -> Category | None:
+        """The category a category page (any of its numbered pages) is about."""
+        return self.category_page_for_docname(docname)[0]
+
+    def category_page_for_docname(self, docname: str) -> tuple[Category | None, int]:
         prefix = self.layout.category_dir + "/"
         if not docname.startswith(prefix):
-            return None
-        category = self.categories.get(docname[len(prefix) :])
-        return category if category is not None and self.count(category.slug) else None
+            return None, 0
+        slug, _, page = docname[len(prefix) :].partition("/page/")
+        category = self.categories.get(slug)
+        if category is None or not self.count(slug):
+            return None, 0
+        number = int(page) if page.isdigit() else 1 if not page else 0
+        return (category, number) if 1 <= number <= self.pages_of(slug) else (None, 0)
+
+    def pages_of(self, slug: str) -> int:
+        """How many listing pages a category has."""
+        per_page = self.layout.posts_per_page
+        return max(1, -(-len(self.posts_in(slug)) // per_page))
+
+    def posts_on_page(self, slug: str, page: int) -> list[Post]:
+        per_page = self.layout.posts_per_page
+        return self.posts_in(slug)[(page - 1) * per_page : page * per_page]
 
     def public_file(self, site_path: str) -> Path:
         """The file in the public folder served at a site-root path such as `/blog/x.png`."""
@@ -152,11 +172,8 @@ class Catalog:
 
     @cached_property
     def nav_digest(self) -> str:
-        """Changes whenever something every page shows (navigation, category names) changes."""
-        data = [
-            [(c.slug, c.name, c.parent, c.order, self.count(c.slug)) for c in self.listed_categories],
-            [(p.slug, p.title, self.category_of(p).slug, str(p.date), p.status) for p in self.visible_posts],
-        ]
+        """Changes whenever the category tree every sidebar shows (names, order, counts) changes."""
+        data = [(c.slug, c.name, c.parent, c.order, self.count(c.slug)) for c in self.listed_categories]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 

@@ -38,6 +38,12 @@ OPTIONS: dict[str, tuple[object, str]] = {
     # Home page: the text under the site title, and how many latest posts it lists.
     "kb_description": ("", "env"),
     "kb_latest_posts": (10, "env"),
+    # Posts per listing page: category pages are split into numbered pages of this size.
+    "kb_posts_per_page": (20, "env"),
+    # Sidebar: how many posts of the current category it lists (the rest: via the category page).
+    "kb_sidebar_posts": (10, "html"),
+    # Draw a social card (title, category, site name) for posts without an image of their own.
+    "kb_social_cards": (True, "html"),
     # Social image for pages without their own (a site-root path in the public folder, or a URL).
     "kb_default_image": ("", "html"),
     # Write robots.txt pointing to the sitemap (unless the public folder ships its own).
@@ -64,6 +70,7 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
         categories_file=str(get("kb_categories_file")),
         public_dir=str(get("kb_public_dir")).strip("/"),
         show_drafts=bool(get("kb_drafts")),
+        posts_per_page=max(1, int(get("kb_posts_per_page"))),
     )
 
 

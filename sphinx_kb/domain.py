@@ -2,8 +2,8 @@
 
 The catalog is an attribute of the domain instance, which Sphinx creates anew for every build
 and never pickles; reader and writer processes of a parallel build are forked after it is set.
-`data` (pickled with the environment) holds the fingerprint of the site navigation and, per
-page, the fingerprints of the listings it shows.
+`data` (pickled with the environment) holds, per page, the fingerprints of its navigation and
+of the listings it shows.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    initial_data: ClassVar[dict[str, Any]] = {"nav_digest": "", "listings": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"nav": {}, "listings": {}}
     catalog: Catalog | None = None
     # Documents that were pages in the previous build and are not any more (set per build).
     removed_docs: frozenset[str] = frozenset()
@@ -32,7 +32,7 @@ class KbDomain(Domain):
         self.data["listings"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        # `nav_digest` is only written by the main process (env-get-updated).
+        # `nav` is only written by the main process (env-get-updated).
         for docname in docnames:
             if docname in otherdata["listings"]:
                 self.data["listings"][docname] = otherdata["listings"][docname]

@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 
 
 def listed_posts(catalog: Catalog, key: str) -> list[Post]:
+    """Posts a listing shows: `category:<slug>:<page>` or `latest:<n>`."""
     kind, _, argument = key.partition(":")
     if kind == "category":
-        return catalog.posts_in(argument)
+        slug, _, page = argument.partition(":")
+        return catalog.posts_on_page(slug, int(page or 1))
     return catalog.visible_posts[: int(argument)]
 
 
@@ -53,6 +55,8 @@ def listing_digest(catalog: Catalog, key: str) -> str:
             [p.slug, p.title, str(p.date), p.excerpt, catalog.category_of(p).name, p.status]
             for p in listed_posts(catalog, key)
         ]
+        if key.startswith("category:"):
+            data.append(catalog.pages_of(key.split(":")[1]))  # the pager
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -143,29 +147,53 @@ def post_card(catalog: Catalog, post: Post, refdoc: str, show_category: bool) ->
 
 
 class PostList(SphinxDirective):
-    """`kb-posts`: the posts of one category (`:category: name or slug`) or the latest (`:latest: N`)."""
+    """`kb-posts`: the posts of one category (`:category: name or slug`, `:page: n`, with a pager)
+    or the latest posts of the site (`:latest: n`)."""
 
     has_content = False
     option_spec: ClassVar[dict[str, object]] = {
         "category": directives.unchanged,
+        "page": directives.positive_int,
         "latest": directives.nonnegative_int,
     }
 
     def run(self) -> list[nodes.Node]:
         catalog = get_catalog(self.env)
+        slug = ""
         if "category" in self.options:
             slug = known_category(self, catalog, self.options["category"])
-            key = f"category:{slug}"
+            key = f"category:{slug}:{self.options.get('page', 1)}"
         else:
             key = f"latest:{self.options.get('latest', 10)}"
         remember(self.env, key)
         posts = listed_posts(catalog, key)
         listing = nodes.container(classes=["kb-post-list"])
         for post in posts:
-            listing += post_card(catalog, post, self.env.docname, show_category=key.startswith("latest:"))
+            listing += post_card(catalog, post, self.env.docname, show_category=not slug)
         if not posts:
             listing += nodes.paragraph("No articles yet.", "No articles yet.")
-        return [listing]
+        result: list[nodes.Node] = [listing]
+        if slug and catalog.pages_of(slug) > 1:
+            result.append(self.pager(catalog, slug, self.options.get("page", 1)))
+        return result
+
+    def pager(self, catalog: Catalog, slug: str, page: int) -> nodes.Node:
+        """Newer / page n of m / older links between a category's listing pages."""
+        pages = catalog.pages_of(slug)
+        pager = nodes.container(classes=["kb-pager"])
+        line = nodes.paragraph()
+        if page > 1:
+            target = catalog.layout.category_docname(slug, page - 1)
+            line += doc_link(self.env.docname, target, "← Newer articles", ["kb-pager-newer"])
+            line += nodes.Text(" ")
+        status = f"Page {page} of {pages}"
+        line += nodes.inline(status, status, classes=["kb-pager-status"])
+        if page < pages:
+            line += nodes.Text(" ")
+            target = catalog.layout.category_docname(slug, page + 1)
+            line += doc_link(self.env.docname, target, "Older articles →", ["kb-pager-older"])
+        pager += line
+        return pager
 
 
 class CategoryList(SphinxDirective):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx_kb import cards
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.post import iso_date
 from sphinx_kb.urls import asset_url, page_url
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
     from sphinx_kb.catalog import Catalog
     from sphinx_kb.categories import Category
+    from sphinx_kb.post import Post
 
 
 def plain_text(markdown: str) -> str:
@@ -34,10 +37,26 @@ def tag(attribute: str, name: str, content: str) -> str:
     return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
 
 
-def image_for(app: Sphinx, catalog: Catalog, og_image: str | None) -> str | None:
-    """Absolute URL of a post's own image when it exists, else of the site's default image."""
+def own_image(catalog: Catalog, post: Post) -> str | None:
+    """The post's ogImage when it can be served: an https URL or an existing public file."""
+    og_image = post.og_image
     if og_image and ("://" in og_image or catalog.public_file_exists(og_image)):
-        return asset_url(app, og_image)
+        return og_image
+    return None
+
+
+def card_for(app: Sphinx, catalog: Catalog, post: Post) -> str | None:
+    """Site path of the post's social card, or None when it has its own image or cards are off."""
+    if own_image(catalog, post) or not app.config.kb_social_cards:
+        return None
+    return cards.card_name(post.slug, site_name(app), catalog.category_of(post).name, post.title)
+
+
+def site_name(app: Sphinx) -> str:
+    return str(app.config.html_title or app.config.project)
+
+
+def default_image(app: Sphinx) -> str | None:
     default: str = app.config.kb_default_image
     return asset_url(app, default) if default else None
 
@@ -55,7 +74,7 @@ def add_page_metadata(
     catalog = get_catalog(app.env)
     url = page_url(app, pagename)
     context["pageurl"] = url
-    site = app.config.html_title or app.config.project
+    site = site_name(app)
     post = catalog.post_for_docname(pagename)
     category = catalog.category_for_docname(pagename)
 
@@ -64,7 +83,12 @@ def add_page_metadata(
     image: str | None
     if post is not None:
         title, description = post.title, post.summary
-        image = image_for(app, catalog, post.og_image)
+        own = own_image(catalog, post)
+        card = card_for(app, catalog, post)
+        if card is not None:
+            cards.ensure_card(Path(app.outdir), card, site, catalog.category_of(post).name, post.title)
+            og["og:image:width"], og["og:image:height"] = str(cards.WIDTH), str(cards.HEIGHT)
+        image = asset_url(app, own or card) if (own or card) else default_image(app)
         og["og:type"] = "article"
         if post.date:
             extra.append(tag("property", "article:published_time", iso_date(post.date)))
@@ -78,13 +102,16 @@ def add_page_metadata(
             extra.append(tag("name", "robots", "noindex"))
     elif category is not None:
         title, description = category.name, category_description(category, site)
-        image = image_for(app, catalog, None)
+        page = catalog.category_page_for_docname(pagename)[1]
+        if page > 1:
+            title = f"{category.name} (page {page} of {catalog.pages_of(category.slug)})"
+        image = default_image(app)
     elif pagename == app.config.root_doc:
         title, description = site, app.config.kb_description
-        image = image_for(app, catalog, None)
+        image = default_image(app)
     else:
         # Any other page: sphinxext-opengraph's own title and description, our URL and image.
-        title, description, image = "", "", image_for(app, catalog, None)
+        title, description, image = "", "", default_image(app)
 
     if title:
         og["og:title"] = title
@@ -105,3 +132,19 @@ def add_page_metadata(
     # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
     context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
     context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"
+
+
+def finish_cards(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: every published post without an image has its card (posts not rewritten
+    in this build keep theirs), and cards nobody uses any more are deleted."""
+    if exception is not None or app.builder.format != "html":
+        return
+    catalog = get_catalog(app.env)
+    outdir = Path(app.outdir)
+    wanted = set()
+    for post in catalog.visible_posts:
+        card = card_for(app, catalog, post)
+        if card is not None:
+            cards.ensure_card(outdir, card, site_name(app), catalog.category_of(post).name, post.title)
+            wanted.add(card)
+    cards.remove_stale_cards(outdir, wanted)

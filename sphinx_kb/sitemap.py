@@ -54,7 +54,9 @@ def sitemap_entries(
             slugs += [p.slug for p in catalog.posts_in(current.slug) if not p.is_draft]
             stack += catalog.children(current.slug)
         if slugs:
-            entries.append((catalog.layout.category_docname(category.slug), newest(slugs)))
+            lastmod = newest(slugs)
+            for page in range(1, catalog.pages_of(category.slug) + 1):
+                entries.append((catalog.layout.category_docname(category.slug, page), lastmod))
     entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
     entries += [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
     return entries
@@ -67,7 +69,9 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
         return
     catalog = get_catalog(app.env)
     ours = {catalog.layout.post_docname(slug) for slug in catalog.posts} | {
-        catalog.layout.category_docname(c.slug) for c in catalog.listed_categories
+        catalog.layout.category_docname(c.slug, page)
+        for c in catalog.listed_categories
+        for page in range(1, catalog.pages_of(c.slug) + 1)
     }
     # Hand-written pages (an "About" page, ...) are part of the site too.
     other_pages = {

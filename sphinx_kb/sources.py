@@ -47,8 +47,17 @@ def category_page(catalog: Catalog, category: Category) -> str:
         parts += ["## Subcategories", "", *directive("kb-categories", parent=category.slug)]
     if posts:
         parts += ["## Articles", "", *directive("kb-posts", category=category.slug)]
+    # The toctree holds every post (structure: breadcrumbs, prev/next); the listing shows a page.
     entries = [c.slug for c in children] + [f"/{catalog.layout.post_docname(p.slug)}" for p in posts]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
+    return "\n".join(parts)
+
+
+def category_next_page(category: Category, page: int, pages: int) -> str:
+    """Page 2, 3, ... of a category's listing: orphans, reached through the pager links."""
+    title = f"{category.name} (page {page} of {pages})"
+    parts = ["---", "orphan: true", "---", MARKER, "", f"# {escape(title)}", ""]
+    parts += directive("kb-posts", category=category.slug, page=page)
     return "\n".join(parts)
 
 
@@ -67,9 +76,10 @@ def home_page(catalog: Catalog, settings: HomeSettings) -> str:
 
 
 def is_generated(path: Path) -> bool:
+    """Our files carry MARKER on their first line, or right after a short front matter."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return handle.readline().rstrip("\n") == MARKER
+            return any(handle.readline().rstrip("\n") == MARKER for _ in range(4))
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -99,10 +109,18 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
     wanted = {}
     for category in catalog.listed_categories:
         wanted[category_dir / f"{category.slug}.md"] = category_page(catalog, category)
+        pages = catalog.pages_of(category.slug)
+        for page in range(2, pages + 1):
+            path = srcdir / f"{catalog.layout.category_docname(category.slug, page)}.md"
+            wanted[path] = category_next_page(category, page, pages)
     if category_dir.is_dir():
-        for path in category_dir.glob("*.md"):
+        for path in category_dir.rglob("*.md"):
             if path not in wanted and is_generated(path):
                 path.unlink()
+        for folder in sorted(category_dir.glob("*/page"), reverse=True):
+            for empty in (folder, folder.parent):
+                if empty.is_dir() and not any(empty.iterdir()):
+                    empty.rmdir()
     for path, text in wanted.items():
         if path.exists() and not is_generated(path):
             logger.warning(
@@ -110,7 +128,7 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
                 path,
                 type="kb",
                 subtype="generated",
-                location=str(path),
+                location=f"{path}:1",
             )
             continue
         if write_if_changed(path, text):

@@ -28,14 +28,3 @@ def drop_excluded(
             removed.add(docname)
     get_domain(env).removed_docs = frozenset(removed)
     return []
-
-
-def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-get-updated: every page shows the navigation, so when it changes all pages are rewritten
-    (Sphinx itself only rewrites the pages it re-read)."""
-    domain = get_domain(env)
-    digest = get_catalog(env).nav_digest
-    if domain.data["nav_digest"] == digest:
-        return []
-    domain.data["nav_digest"] = digest
-    return sorted(env.found_docs)

@@ -1,0 +1,198 @@
+"""A sidebar whose size does not depend on the number of posts.
+
+furo renders the whole toctree into every page and re-parses it with BeautifulSoup for each
+page (`furo._compute_navigation_tree`), so a site of N posts costs O(N) per page and O(N²) in
+all. We hide Sphinx's `toctree` callable from furo's handler (it then computes nothing) and
+give furo our own tree instead, in furo's markup so its look and collapsing behaviour stay:
+every category (with post counts), and for the current category a window of neighbouring
+posts plus a link to the full category page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from typing import TYPE_CHECKING, Any
+
+from sphinx_kb.domain import get_catalog, get_domain
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from sphinx_kb.catalog import Catalog
+    from sphinx_kb.categories import Category
+    from sphinx_kb.post import Post
+
+HIDDEN_TOCTREE = "_kb_toctree"
+EXPAND_ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span>'
+
+
+def uses_furo(app: Sphinx) -> bool:
+    return (
+        app.builder.format == "html"
+        and getattr(app.builder, "theme", None) is not None
+        and (app.builder.theme.name == "furo")
+    )
+
+
+def current_category(catalog: Catalog, docname: str) -> tuple[Category | None, Post | None]:
+    post = catalog.post_for_docname(docname)
+    if post is not None:
+        return catalog.category_of(post), post
+    return catalog.category_for_docname(docname), None
+
+
+def post_window(catalog: Catalog, category: Category, post: Post | None, size: int) -> list[Post]:
+    """At most `size` posts of the category: those around `post`, or the newest ones."""
+    posts = catalog.posts_in(category.slug)
+    if post is None or len(posts) <= size:
+        return posts[:size]
+    index = next(i for i, p in enumerate(posts) if p.slug == post.slug)
+    start = max(0, min(index - size // 2, len(posts) - size))
+    return posts[start : start + size]
+
+
+class _Tree:
+    """Writes furo's sidebar markup for one page."""
+
+    def __init__(self, app: Sphinx, catalog: Catalog, pagename: str) -> None:
+        self.app = app
+        self.catalog = catalog
+        self.pagename = pagename
+        self.size: int = app.config.kb_sidebar_posts
+        self.current, self.post = current_category(catalog, pagename)
+        self.trail = {c.slug for c in catalog.ancestors(self.current)} if self.current else set()
+        self.checkboxes = 0
+
+    def href(self, docname: str) -> str:
+        if docname == self.pagename:
+            return "#"
+        return html.escape(self.app.builder.get_relative_uri(self.pagename, docname))
+
+    def item(
+        self, level: int, docname: str, label: str, children: list[str], extra: str = "", trail: bool = False
+    ) -> str:
+        here = docname == self.pagename
+        classes = [f"toctree-l{level}"]
+        if here or trail:
+            classes.append("current")
+        if here:
+            classes.append("current-page")
+        if children:
+            classes.append("has-children")
+        link_class = "current reference internal" if here else "reference internal"
+        parts = [
+            f'<li class="{" ".join(classes)}">'
+            f'<a class="{link_class}" href="{self.href(docname)}">{html.escape(label)}{extra}</a>'
+        ]
+        if children:
+            self.checkboxes += 1
+            box = f"toctree-checkbox-{self.checkboxes}"
+            checked = ' checked=""' if trail else ""
+            current = ' class="current"' if trail else ""
+            parts.append(
+                f'<input aria-label="Toggle navigation of {html.escape(label)}" class="toctree-checkbox" '
+                f'id="{box}" name="{box}" role="switch" type="checkbox"{checked}/>'
+                f'<label for="{box}">{EXPAND_ICON}</label>'
+                f"<ul{current}>{''.join(children)}</ul>"
+            )
+        parts.append("</li>")
+        return "".join(parts)
+
+    def category(self, category: Category, level: int) -> str:
+        layout = self.catalog.layout
+        children = [self.category(child, level + 1) for child in self.catalog.children(category.slug)]
+        if self.current is not None and category.slug == self.current.slug:
+            for post in post_window(self.catalog, category, self.post, self.size):
+                children.append(self.item(level + 1, layout.post_docname(post.slug), post.title, []))
+            total = len(self.catalog.posts_in(category.slug))
+            if total > self.size:
+                link = self.href(layout.category_docname(category.slug))
+                children.append(
+                    f'<li class="toctree-l{level + 1} kb-nav-more">'
+                    f'<a class="reference internal" href="{link}">'
+                    f"All {total} articles in {html.escape(category.name)} →</a></li>"
+                )
+        count = f' <span class="kb-count">{self.catalog.count(category.slug)}</span>'
+        docname = layout.category_docname(category.slug)
+        trail = category.slug in self.trail and docname != self.pagename
+        return self.item(level, docname, category.name, children, count, trail)
+
+    def render(self) -> str:
+        items = [self.category(category, 1) for category in self.catalog.children(None)]
+        return f'<ul class="current">{"".join(items)}</ul>' if self.trail else f"<ul>{''.join(items)}</ul>"
+
+
+def hide_toctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context, before furo (500): furo builds nothing from a missing `toctree`."""
+    if uses_furo(app) and "toctree" in context:
+        context[HIDDEN_TOCTREE] = context.pop("toctree")
+
+
+def add_navigation(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context, after furo: our bounded tree, and `toctree` back for other templates."""
+    if HIDDEN_TOCTREE not in context:
+        return
+    context["toctree"] = context.pop(HIDDEN_TOCTREE)
+    context["furo_navigation_tree"] = _Tree(app, get_catalog(app.env), pagename).render()
+
+
+def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
+    """What each page's navigation shows, hashed: the category tree with its counts, the page's
+    window of posts, and the titles of its previous and next pages."""
+    catalog = get_catalog(env)
+    size: int = app.config.kb_sidebar_posts
+    relations = env.collect_relations()
+
+    def title(docname: str | None) -> str:
+        return env.titles[docname].astext() if docname in env.titles else ""
+
+    result = {}
+    for docname in env.found_docs:
+        category, post = current_category(catalog, docname)
+        window = (
+            ""
+            if category is None
+            else "|".join(f"{p.slug}:{p.title}" for p in post_window(catalog, category, post, size))
+        )
+        _parent, previous, following = relations.get(docname, (None, None, None))
+        seen = f"{catalog.nav_digest}\n{window}\n{title(previous)}\n{title(following)}"
+        result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
+    return result
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: the pages whose navigation changed.
+
+    Sphinx itself only rewrites the pages it re-read and their toctree parents; the sidebar,
+    prev/next and breadcrumbs of other pages can show what changed too."""
+    domain = get_domain(env)
+    fingerprints = page_fingerprints(app, env)
+    old: dict[str, str] = domain.data["nav"]
+    domain.data["nav"] = fingerprints
+    return sorted(d for d, f in fingerprints.items() if old.get(d) != f)
+
+
+def page_breadcrumbs(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context: page 2, 3, ... of a category sit under the category in the breadcrumbs
+    (they are outside the toctree, so Sphinx gives them no parents)."""
+    catalog = get_catalog(app.env)
+    category, page = catalog.category_page_for_docname(pagename)
+    if category is None or page < 2:
+        return
+    chain = catalog.ancestors(category)
+    context["parents"] = [
+        {
+            "link": app.builder.get_relative_uri(pagename, catalog.layout.category_docname(c.slug)),
+            "title": html.escape(c.name),
+        }
+        for c in chain
+    ]

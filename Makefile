@@ -11,7 +11,7 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml check test lint format clean
+.PHONY: help html dirhtml check test lint format clean bench
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test      run the test suite"
 	@echo "make lint      ruff lint and format check"
 	@echo "make clean     remove $(BUILDDIR)"
+	@echo "make bench     benchmark sphinx-kb against plain Sphinx + MyST (N=1000 posts, BENCHOPTS=...)"
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +51,9 @@ format: $(BIN)/.installed-test
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# `make bench N=10000 BENCHOPTS="--jobs 2"`: see benchmarks/README.md.
+N ?= 1000
+BENCHOPTS ?=
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/run.py --posts $(N) $(BENCHOPTS)

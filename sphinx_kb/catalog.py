@@ -102,6 +102,14 @@ class Catalog:
                 return category.slug
         return slugify(name)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {p.slug: i for posts in self._by_category.values() for i, p in enumerate(posts)}
+
+    def position(self, post: Post) -> int:
+        """Where a visible post stands in its category's listing (0 = newest)."""
+        return self._positions[post.slug]
+
     def posts_in(self, slug: str) -> list[Post]:
         """Visible posts filed directly under a category, newest first."""
         return self._by_category.get(slug, [])

@@ -49,7 +49,7 @@ def post_window(catalog: Catalog, category: Category, post: Post | None, size: i
     posts = catalog.posts_in(category.slug)
     if post is None or len(posts) <= size:
         return posts[:size]
-    index = next(i for i, p in enumerate(posts) if p.slug == post.slug)
+    index = catalog.position(post)
     start = max(0, min(index - size // 2, len(posts) - size))
     return posts[start : start + size]
 

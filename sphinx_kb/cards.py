@@ -19,7 +19,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 # Bump when the drawing changes, so every card is drawn again.
-VERSION = 1
+VERSION = 2
 # Dark backgrounds that carry white text; a category always gets the same one.
 PALETTE = ("#1f3a93", "#7a1f5c", "#1b6b4a", "#0f5f7a", "#8a4b08", "#4a2c82", "#6b2a2a", "#2d4a5a")
 FOLDER = "_kb/cards"
@@ -32,22 +32,26 @@ def card_name(slug: str, site: str, category: str, title: str) -> str:
     return f"{FOLDER}/{slug}-{hashlib.sha256(data.encode()).hexdigest()[:12]}.png"
 
 
+FONT = Path(__file__).parent / "fonts" / "DejaVuSans-Bold.ttf"
+
+
 @cache
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    # Pillow's own font: the same on every machine, no system font needed.
-    return ImageFont.load_default(size=size)
+def font(size: int) -> ImageFont.FreeTypeFont:
+    # Shipped with the package: the same cards on every machine, and (unlike Pillow's built-in
+    # font) accented letters, dashes and most scripts of Latin, Greek and Cyrillic.
+    return ImageFont.truetype(str(FONT), size=size)
 
 
 def wrap_title(title: str) -> tuple[list[str], int]:
     """The title in at most four lines, with the largest size that fits."""
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    for size, width in ((72, 26), (60, 32), (50, 40), (42, 48)):
+    for size, width in ((64, 28), (54, 34), (46, 40), (40, 46)):
         lines = textwrap.wrap(title, width=width) or [""]
         fits = all(draw.textlength(line, font=font(size)) <= WIDTH - 2 * MARGIN for line in lines)
         if len(lines) <= 4 and fits:
             return lines, size
     lines = textwrap.wrap(title, width=48)
-    return [*lines[:3], lines[3][:44] + "…"], 42
+    return [*lines[:3], lines[3][:42] + "…"], 40
 
 
 def draw_card(destination: Path, site: str, category: str, title: str) -> None:

@@ -31,6 +31,8 @@ class Layout:
     show_drafts: bool = False
     # Posts on one listing page (category pages are split into numbered pages).
     posts_per_page: int = 20
+    # Posts without an image get a drawn card (else the site's default image).
+    social_cards: bool = True
 
     @property
     def posts_path(self) -> Path:
@@ -236,7 +238,7 @@ def build_catalog(layout: Layout) -> Catalog:
         if len(claims) < 2:
             continue
         for path, line in claims:
-            others = ", ".join(str(p) for p, _ in claims if p != path)
+            others = ", ".join(str(p.relative_to(layout.srcdir)) for p, _ in claims if p != path)
             owner = path.stem == slug
             catalog.problems.append(
                 Problem(
@@ -253,7 +255,9 @@ def build_catalog(layout: Layout) -> Catalog:
 
     for post in posts:
         key = catalog.category_key(post.category)
-        if key not in catalog.categories:
+        known_category = catalog.categories.get(key)
+        if known_category is None or not known_category.declared:
+            # Every post that names an undeclared category is told, not only the first one.
             if has_categories_file:
                 known = [c.name for c in categories]
                 close = difflib.get_close_matches(post.category, known, n=1, cutoff=0.5)
@@ -268,7 +272,7 @@ def build_catalog(layout: Layout) -> Catalog:
                         Severity.WARNING,
                     )
                 )
-            catalog.categories[key] = Category(post.category, key, declared=False)
+            catalog.categories.setdefault(key, Category(post.category, key, declared=False))
         if post.og_image and post.og_image.startswith("/"):
             image = catalog.public_file(post.og_image)
             if not image.is_file():
@@ -277,7 +281,9 @@ def build_catalog(layout: Layout) -> Catalog:
                         post.path,
                         post.lines.get("ogImage"),
                         "og-image",
-                        f"ogImage file {image} does not exist; the site's default image is used instead",
+                        f"ogImage file {image.relative_to(layout.srcdir)} does not exist; "
+                        + ("a social card" if layout.social_cards else "the site's default image")
+                        + " is used instead",
                         f"add the image at {layout.public_dir}{post.og_image} or fix the path",
                         Severity.WARNING,
                     )

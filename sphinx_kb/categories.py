@@ -61,7 +61,12 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
             fields: dict[str, object] = {}
             lines: dict[str, int] = {"": 1 + item.start_mark.line}
             errors: list[FrontMatterError] = []
-            items = mapping_items(loader, item, 1, "a category", errors)
+            try:
+                items = mapping_items(loader, item, 1, "a category", errors)
+            except FrontMatterError as exc:
+                # One broken entry (`- Cloud`) must not throw the other categories away.
+                problem(exc.message, "write each category as `- name: ...` with its keys below", exc.line)
+                continue
             for error in errors:
                 problem(error.message, error.fix, error.line)
             for key, value, line in items:

@@ -34,7 +34,9 @@ def check(args: argparse.Namespace) -> int:
     try:
         values = read_conf(conf_dir)
     except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see
-        print(f"kb check: cannot read {conf_dir / 'conf.py'}: {exc}", file=sys.stderr)
+        # Sphinx's ConfigError carries the whole traceback; its last line says what went wrong.
+        reason = [line for line in str(exc).splitlines() if line.strip()][-1:] or [type(exc).__name__]
+        print(f"kb check: cannot read {conf_dir / 'conf.py'}: {reason[0].strip()}", file=sys.stderr)
         return 2
     catalog = build_catalog(layout_from(source.resolve(), values))
     problems = sorted(catalog.problems, key=sort_key)

@@ -71,6 +71,7 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
         public_dir=str(get("kb_public_dir")).strip("/"),
         show_drafts=bool(get("kb_drafts")),
         posts_per_page=max(1, int(get("kb_posts_per_page"))),
+        social_cards=bool(get("kb_social_cards")),
     )
 
 

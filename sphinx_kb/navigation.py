@@ -113,7 +113,7 @@ class _Tree:
                 children.append(
                     f'<li class="toctree-l{level + 1} kb-nav-more">'
                     f'<a class="reference internal" href="{link}">'
-                    f"All {total} articles in {html.escape(category.name)} →</a></li>"
+                    f"More in {html.escape(category.name)} →</a></li>"
                 )
         count = f' <span class="kb-count">{self.catalog.count(category.slug)}</span>'
         docname = layout.category_docname(category.slug)
@@ -122,7 +122,19 @@ class _Tree:
 
     def render(self) -> str:
         items = [self.category(category, 1) for category in self.catalog.children(None)]
+        items += [self.item(1, docname, title, []) for docname, title in other_pages(self.app)]
         return f'<ul class="current">{"".join(items)}</ul>' if self.trail else f"<ul>{''.join(items)}</ul>"
+
+
+def other_pages(app: Sphinx) -> list[tuple[str, str]]:
+    """Hand-written pages the home page's toctree lists (an About page, ...), with their titles."""
+    env = app.env
+    prefix = get_catalog(env).layout.category_dir + "/"
+    return [
+        (docname, env.titles[docname].astext() if docname in env.titles else docname)
+        for docname in env.toctree_includes.get(app.config.root_doc, [])
+        if not docname.startswith(prefix)
+    ]
 
 
 def hide_toctree(
@@ -153,6 +165,7 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     def title(docname: str | None) -> str:
         return env.titles[docname].astext() if docname in env.titles else ""
 
+    tree = f"{catalog.nav_digest}\n{other_pages(app)}"
     result = {}
     for docname in env.found_docs:
         category, post = current_category(catalog, docname)
@@ -162,7 +175,7 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
             else "|".join(f"{p.slug}:{p.title}" for p in post_window(catalog, category, post, size))
         )
         _parent, previous, following = relations.get(docname, (None, None, None))
-        seen = f"{catalog.nav_digest}\n{window}\n{title(previous)}\n{title(following)}"
+        seen = f"{tree}\n{window}\n{title(previous)}\n{title(following)}"
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
 

@@ -23,20 +23,21 @@ if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
 
 
-def draft_only_files(catalog: Catalog) -> set[str]:
-    """Site paths of images that only posts left out of the site use (draft or invalid)."""
+def draft_only_files(catalog: Catalog, default_image: str) -> set[str]:
+    """Site paths of the images only drafts name (never the site's default image)."""
     if catalog.layout.show_drafts:
         return set()
-    shown = {p.og_image for p in catalog.visible_posts if p.og_image}
+    shown = {p.og_image for p in catalog.visible_posts if p.og_image} | {default_image}
     hidden = {p.og_image for p in catalog.posts.values() if p.is_draft and p.og_image}
-    return {path.lstrip("/") for path in hidden - shown}
+    return {path.lstrip("/") for path in hidden - shown if path.startswith("/")}
 
 
 def copy_public(app: Sphinx, catalog: Catalog) -> None:
-    """Copy the public folder to the site root, skipping unchanged files and drafts' images."""
+    """Copy the public folder to the site root, skipping unchanged files and drafts' images
+    (a hand-written page that shows a draft's image would lose it: give it its own file)."""
     public = catalog.layout.srcdir / catalog.layout.public_dir
     outdir = Path(app.outdir)
-    hidden = draft_only_files(catalog)
+    hidden = draft_only_files(catalog, app.config.kb_default_image)
     for path in hidden:
         (outdir / path).unlink(missing_ok=True)
     if not public.is_dir():

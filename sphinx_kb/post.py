@@ -7,11 +7,15 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx_kb.frontmatter import FrontMatterError, shorten, split
 from sphinx_kb.problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("published", "draft")
@@ -101,11 +105,19 @@ def parse_date(value: Any) -> Date | None:
     return None
 
 
+@cache
+def myst_markdown() -> MarkdownIt:
+    """MyST's own Markdown parser (tables, `:::` blocks, `(label)=` targets are not paragraphs)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist"}), RendererHTML)
+
+
 def first_paragraph(body: str, limit: int = 300) -> str:
     """Plain text of the first top-level paragraph of a Markdown body, for a missing excerpt."""
-    from markdown_it import MarkdownIt  # myst-parser's own parser; only needed without an excerpt
-
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = myst_markdown().parse(body)
     for index, token in enumerate(tokens):
         if token.type != "paragraph_open" or token.level != 0:
             continue

@@ -68,7 +68,7 @@ def home_page(catalog: Catalog, settings: HomeSettings) -> str:
         parts += [escape(settings.description), ""]
     if top:
         parts += ["## Categories", "", *directive("kb-categories")]
-    if catalog.visible_posts:
+    if catalog.visible_posts and settings.latest > 0:
         parts += ["## Latest articles", "", *directive("kb-posts", latest=settings.latest)]
     entries = [catalog.layout.category_docname(c.slug) for c in top]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]

@@ -55,8 +55,8 @@ def expected_lines(source: Path, prefix: str = "") -> list[str]:
         "single hyphens (use `bad-slug`) [kb.slug]",
         f"{prefix}blog/empty.md:1: error: the file does not start with a front-matter block (begin the file "
         "with a line '---', the YAML keys (title, slug, category, ...), then '---') [kb.front-matter]",
-        f"{prefix}blog/missing-image.md:6: warning: ogImage file {source}/public/blog/nope.png does not "
-        "exist; the site's default image is used instead (add the image at public/blog/nope.png or fix "
+        f"{prefix}blog/missing-image.md:6: warning: ogImage file public/blog/nope.png does not "
+        "exist; a social card is used instead (add the image at public/blog/nope.png or fix "
         "the path) [kb.og-image]",
         f"{prefix}blog/typo.md:1: warning: no `excerpt`: the first paragraph is used for listings and link "
         "previews (add `excerpt: ...` with one or two sentences) [kb.excerpt]",

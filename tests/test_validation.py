@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, build, meta, write_post
+from conftest import ROOTS, build, card_file, meta, write_post
 
 from sphinx_kb.catalog import Layout, build_catalog
 from sphinx_kb.categories import load_categories
@@ -693,10 +693,16 @@ def test_categories_file_not_a_list(tmp_path, text):
 
 
 def test_categories_file_entries_must_be_mappings(tmp_path):
+    """One broken entry is reported; the other categories are kept."""
     loaded, problems = categories(tmp_path, "- name: Security\n- Backup\n")
-    assert loaded == []
+    assert [c.name for c in loaded] == ["Security"]
     assert problems == [
-        (2, "error", "a category is not a list of `key: value` lines (write one `key: value` per line)")
+        (
+            2,
+            "error",
+            "a category is not a list of `key: value` lines "
+            "(write each category as `- name: ...` with its keys below)",
+        )
     ]
 
 
@@ -821,8 +827,8 @@ def test_og_image_missing_from_public_folder_is_a_warning(tmp_path):
         "og-image",
     )
     assert problem.text == (
-        f"ogImage file {tmp_path / 'public' / 'blog' / 'gone.png'} does not exist; the site's default "
-        "image is used instead (add the image at public/blog/gone.png or fix the path)"
+        "ogImage file public/blog/gone.png does not exist; a social card "
+        "is used instead (add the image at public/blog/gone.png or fix the path)"
     )
     assert sorted(catalog.posts) == ["gone", "here"]
 
@@ -1118,7 +1124,7 @@ def test_build_with_only_warnings_succeeds(make_project):
             6,
             "WARNING",
             "kb.og-image",
-            f"ogImage file {srcdir}/public/blog/missing.png does not exist; the site's default image is used "
+            "ogImage file public/blog/missing.png does not exist; a social card is used "
             "instead (add the image at public/blog/missing.png or fix the path)",
         ),
         (
@@ -1145,8 +1151,9 @@ def test_build_with_only_warnings_succeeds(make_project):
     assert post_titles(odd_things) == ["Odd One"]
     odd = result.html("blog/odd.html")
     assert odd.select_one("article .kb-post-meta a.kb-category").get_text() == "Odd Things"
-    # Missing ogImage file: the default image is used.
-    assert meta(odd, "og:image") == "https://kb.test/default.png"
+    # Missing ogImage file: the post gets a social card (the warning's "the site's default image is
+    # used" is only true with kb_social_cards = False; docs/errors.md says so).
+    card_file(result, odd, "odd")
     assert {"https://kb.test/category/odd-things.html", "https://kb.test/blog/odd.html"} <= sitemap_locs(
         result
     )

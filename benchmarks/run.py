@@ -1,0 +1,439 @@
+"""Benchmark sphinx-kb against a plain Sphinx + MyST build of the same posts (the "floor").
+
+    python benchmarks/run.py --posts N [--jobs 1,2] [--keep DIR] [--only kb|floor] [--json FILE]
+
+Generates N posts once (benchmarks/generate.py), then for each variant runs, every build in a
+fresh Python process:
+
+  * a full build for each -j in --jobs (fresh output and doctree folders);
+  * an incremental rebuild (first -j in --jobs) after appending a sentence to one post's body;
+  * a no-op rebuild right after it (nothing changed).
+
+Times are wall clock measured in this process around the child, so interpreter start-up and
+imports are included. Peak memory is what the child reports: its own ru_maxrss plus the
+RUSAGE_CHILDREN ru_maxrss (the largest -j worker), an upper bound since forked workers share
+pages with the parent. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+# The child: exactly `python -m sphinx ARGS` (sphinx/__main__.py calls the same main), then it
+# writes its resource usage where BENCH_RUSAGE says.
+CHILD = """
+import json, os, resource, sys
+from sphinx.cmd.build import main
+sys.argv[0] = "sphinx-build"
+try:
+    rc = main(sys.argv[1:])
+finally:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.environ["BENCH_RUSAGE"], "w") as f:
+        json.dump({"self_maxrss_kb": me.ru_maxrss, "children_maxrss_kb": kids.ru_maxrss,
+                   "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}, f)
+sys.exit(rc)
+"""
+
+KB_CONF = """\
+project = "Bench KB"
+html_baseurl = "https://kb.example.com/"
+extensions = ["sphinx_kb"]
+html_theme = "furo"
+"""
+
+FLOOR_CONF = """\
+# The floor: the same posts with plain Sphinx + MyST and the basic theme.
+project = "Bench floor"
+extensions = ["myst_parser"]
+html_theme = "basic"
+# The front-matter title becomes the page's H1, as sphinx-kb does, so pages are comparable.
+myst_title_to_header = True
+suppress_warnings = ["myst.header"]
+"""
+
+FLOOR_INDEX = """\
+# Bench floor
+
+```{toctree}
+:hidden:
+:glob:
+
+blog/*
+```
+"""
+
+APPENDED = "\n\nThis sentence was appended by the benchmark to measure an incremental rebuild.\n"
+VARIANTS = {"kb": "sphinx-kb", "floor": "floor"}
+MARKER = ".kb-bench"
+WARNING_RE = re.compile(r"\b(WARNING|ERROR|CRITICAL):")
+TYPE_RE = re.compile(r"\[([\w.-]+)\]\s*$")
+UPDATING_RE = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed")
+HEARTBEAT_S = 60
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def machine() -> dict[str, object]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+
+    def version(dist: str) -> str | None:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sphinx": version("sphinx"),
+        "myst-parser": version("myst-parser"),
+        "furo": version("furo"),
+        "sphinx-kb": version("sphinx-kb"),
+        "sphinx-kb commit": source_version(),
+    }
+
+
+def source_version() -> str | None:
+    """The sphinx-kb checkout's commit (+dirty), to notice when the code changed during a run."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no", "--", "sphinx_kb"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("+dirty" if dirty else "")
+
+
+def busy_cpu_s() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (from /proc/stat), or None."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def last_line(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 4096))
+            lines = [x for x in handle.read().decode("utf-8", "replace").splitlines() if x.strip()]
+            return lines[-1].strip() if lines else ""
+    except OSError:
+        return ""
+
+
+def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: int, logs: Path) -> dict:
+    """One sphinx-build in a fresh process; returns time, memory, warnings and pages touched."""
+    logs.mkdir(parents=True, exist_ok=True)
+    stem = label.replace(" ", "_")
+    stdout, stderr, rusage = (logs / f"{stem}.{ext}" for ext in ("out", "err", "rusage.json"))
+    cmd = [sys.executable, "-c", CHILD, "-b", "html", "-c", str(conf), "-d", str(doctrees)]
+    cmd += ["-j", str(jobs), str(src), str(out)]
+    env = {**os.environ, "BENCH_RUSAGE": str(rusage), "KB_DRAFTS": ""}
+    rusage.unlink(missing_ok=True)
+    say(f"  {label}: running (-j {jobs}) ...")
+    with stdout.open("wb") as out_file, stderr.open("wb") as err_file:
+        started_ns = time.time_ns()
+        busy_before = busy_cpu_s()
+        start = time.perf_counter()
+        # Its own process group, so that an interrupted benchmark also stops the -j workers.
+        child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, env=env, start_new_session=True)
+        try:
+            while True:
+                try:
+                    rc = child.wait(timeout=HEARTBEAT_S)
+                    break
+                except subprocess.TimeoutExpired:
+                    say(f"    ... {time.perf_counter() - start:.0f} s: {last_line(stdout)[:100]}")
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
+            child.wait()
+            raise
+        seconds = time.perf_counter() - start
+        busy_after = busy_cpu_s()
+
+    err_lines = stderr.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = [line for line in err_lines if WARNING_RE.search(line)]
+    kinds = Counter(WARNING_RE.search(line).group(1) for line in found)
+    types = Counter((m.group(1) if (m := TYPE_RE.search(line)) else "untyped") for line in found)
+    log = stdout.read_text(encoding="utf-8", errors="replace")
+    usage = json.loads(rusage.read_text()) if rusage.exists() else {}
+    # CPU time the rest of the machine used meanwhile: the machine's busy time minus the build's.
+    others = None
+    if busy_before is not None and busy_after is not None:
+        others = max(0.0, busy_after - busy_before - usage.get("cpu_s", 0.0))
+    result = {
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "returncode": rc,
+        "peak_mb": round((usage.get("self_maxrss_kb", 0) + usage.get("children_maxrss_kb", 0)) / 1024, 1),
+        "self_peak_mb": round(usage.get("self_maxrss_kb", 0) / 1024, 1),
+        "children_peak_mb": round(usage.get("children_maxrss_kb", 0) / 1024, 1),
+        "cpu_s": round(usage.get("cpu_s", 0.0), 2),
+        "other_processes_cpu_s": None if others is None else round(others, 1),
+        "warnings": kinds.get("WARNING", 0),
+        "errors": kinds.get("ERROR", 0) + kinds.get("CRITICAL", 0),
+        "warning_types": dict(types.most_common()),
+        "warning_examples": found[:5],
+        "other_stderr_lines": len([x for x in err_lines if x.strip()]) - len(found),
+        # Documents (re-)read, from Sphinx's "updating environment: A added, C changed" line, and
+        # HTML pages (re-)written, from their modification times (the log is chunked with -j).
+        "pages_read": sum(int(x) for x in m.groups()) if (m := UPDATING_RE.search(log)) else 0,
+        "pages_written": sum(1 for p in out.rglob("*.html") if p.stat().st_mtime_ns >= started_ns)
+        if out.is_dir()
+        else 0,
+        "log": str(stdout),
+    }
+    status = "ok" if rc == 0 else f"EXIT {rc}"
+    say(
+        f"  {label}: {seconds:.1f} s, peak {result['peak_mb']:.0f} MB, cpu {result['cpu_s']:.1f} s, "
+        f"read {result['pages_read']} / wrote {result['pages_written']} pages, "
+        f"{result['warnings']} warnings, {result['errors']} errors, {status}"
+    )
+    if others is not None and others > 0.1 * seconds:
+        say(
+            f"    !! other processes used {others:.0f} CPU s meanwhile "
+            f"({others / seconds:.0%} of a core): the time is inflated"
+        )
+    for line in found[:5]:
+        say(f"    | {line[:220]}")
+    if len(found) > 5:
+        say(f"    | ... {len(found) - 5} more in {stderr}")
+    return result
+
+
+def prepare(work: Path, posts_dir: Path) -> dict[str, dict[str, Path]]:
+    kb, floor = work / "kb", work / "floor"
+    (kb / "conf").mkdir(parents=True)
+    (kb / "conf" / "conf.py").write_text(KB_CONF, encoding="utf-8")
+    shutil.copytree(posts_dir, kb / "source")
+    (floor / "conf").mkdir(parents=True)
+    (floor / "conf" / "conf.py").write_text(FLOOR_CONF, encoding="utf-8")
+    (floor / "source").mkdir()
+    shutil.copytree(posts_dir / "blog", floor / "source" / "blog")
+    (floor / "source" / "index.md").write_text(FLOOR_INDEX, encoding="utf-8")
+    return {
+        name: {"root": root, "conf": root / "conf", "src": root / "source"}
+        for name, root in (("kb", kb), ("floor", floor))
+    }
+
+
+def run_variant(name: str, paths: dict[str, Path], jobs: list[int], sample: str) -> dict:
+    say(f"== {VARIANTS[name]}")
+    root, logs = paths["root"], paths["root"] / "logs"
+    result: dict[str, object] = {"full": {}}
+    conf, src = paths["conf"], paths["src"]
+    for j in jobs:
+        result["full"][str(j)] = build(
+            f"{name} full j{j}", conf, src, root / f"html-j{j}", root / f"doctrees-j{j}", j, logs
+        )
+    first = jobs[0]
+    out = root / f"html-j{first}"
+    result["output_mb"] = round(tree_bytes(out) / 1e6, 2) if out.is_dir() else None
+    page = out / "blog" / f"{sample}.html"
+    result["page_kb"] = round(page.stat().st_size / 1e3, 1) if page.is_file() else None
+
+    post = paths["src"] / "blog" / f"{sample}.md"
+    with post.open("a", encoding="utf-8") as handle:
+        handle.write(APPENDED)
+    for kind in ("incremental", "noop"):
+        result[kind] = build(
+            f"{name} {kind} j{first}", conf, src, out, root / f"doctrees-j{first}", first, logs
+        )
+    if page.is_file() and "appended by the benchmark" not in page.read_text(encoding="utf-8"):
+        say(f"  !! {page} does not contain the appended sentence after the incremental rebuild")
+        result["incremental"]["stale_page"] = True
+    return result
+
+
+def figures(result: dict, jobs: list[int]) -> dict[str, float | None]:
+    rows: dict[str, float | None] = {}
+    for j in jobs:
+        full = result["full"][str(j)]
+        rows[f"full build -j {j} (s)"] = full["seconds"]
+        rows[f"peak memory -j {j} (MB)"] = full["peak_mb"]
+        rows[f"CPU time -j {j} (s)"] = full["cpu_s"]
+    rows["output size (MB)"] = result["output_mb"]
+    rows["one post page (KB)"] = result["page_kb"]
+    rows["incremental rebuild (s)"] = result["incremental"]["seconds"]
+    rows["  pages re-read / written"] = None
+    rows["no-op rebuild (s)"] = result["noop"]["seconds"]
+    return rows
+
+
+def report(results: dict, jobs: list[int], info: dict) -> dict[str, float]:
+    names = [n for n in VARIANTS if n in results]
+    table = {n: figures(results[n], jobs) for n in names}
+    ratios: dict[str, float] = {}
+    width = max(len(k) for k in next(iter(table.values())))
+    head = f"{'':{width}}" + "".join(f"{VARIANTS[n]:>14}" for n in names)
+    if len(names) == 2:
+        head += f"{'kb / floor':>14}"
+    say("")
+    say(f"Results: {info['posts']} posts ({info['drafts']} drafts), sample post blog/{info['sample']}")
+    say(head)
+    for key in table[names[0]]:
+        if key.strip().startswith("pages"):
+            cells = [
+                f"{results[n]['incremental']['pages_read']} / {results[n]['incremental']['pages_written']}"
+                for n in names
+            ]
+            say(f"{key:{width}}" + "".join(f"{c:>14}" for c in cells))
+            continue
+        values = [table[n][key] for n in names]
+        line = f"{key:{width}}" + "".join(f"{'-' if v is None else f'{v:.2f}':>14}" for v in values)
+        if len(names) == 2 and values[0] is not None and values[1]:
+            ratios[key] = round(values[0] / values[1], 2)
+            line += f"{ratios[key]:>13.2f}x"
+        say(line)
+    say("")
+    say("Warnings / errors per build:")
+    for n in names:
+        builds = {f"full -j {j}": results[n]["full"][str(j)] for j in jobs}
+        builds.update(incremental=results[n]["incremental"], noop=results[n]["noop"])
+        cells = ", ".join(
+            f"{k}: {b['warnings']}W/{b['errors']}E"
+            + (f" (exit {b['returncode']})" if b["returncode"] else "")
+            for k, b in builds.items()
+        )
+        say(f"  {VARIANTS[n]:10} {cells}")
+    m = info["machine"]
+    say("")
+    say(
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
+        f"Sphinx {m['sphinx']}, myst-parser {m['myst-parser']}, furo {m['furo']}"
+    )
+    say(f"sphinx-kb checkout: {m['sphinx-kb commit']}")
+    if info["sphinx-kb commit after"] != m["sphinx-kb commit"]:
+        say(f"!! sphinx_kb changed during the run (now {info['sphinx-kb commit after']}): run again.")
+    say("Times are wall clock around a fresh process (interpreter start-up and imports included).")
+    builds = [b for r in results.values() for b in [*r["full"].values(), r["incremental"], r["noop"]]]
+    others = sum(b["other_processes_cpu_s"] or 0 for b in builds)
+    wall = sum(b["seconds"] for b in builds)
+    say(
+        f"Other processes used {others:.0f} CPU s during {wall:.0f} s of builds "
+        f"({others / wall:.0%} of a core)."
+    )
+    if others > 0.1 * wall:
+        say("!! The machine was not idle: wall-clock times are inflated; compare CPU times or run again.")
+    return ratios
+
+
+def workdir(keep: Path | None) -> Path:
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    keep = keep.resolve()
+    if keep.exists() and any(keep.iterdir()):
+        if not (keep / MARKER).exists():
+            sys.exit(f"--keep {keep}: the folder is not empty and was not made by this benchmark")
+        for child in ("posts", "kb", "floor"):
+            shutil.rmtree(keep / child, ignore_errors=True)
+    keep.mkdir(parents=True, exist_ok=True)
+    (keep / MARKER).touch()
+    return keep
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1000, help="number of generated posts (default 1000)")
+    parser.add_argument("--jobs", default="1,2", help="-j values of the full builds, e.g. 1,2 (the default)")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temp folder)")
+    parser.add_argument("--only", choices=sorted(VARIANTS), help="run only one of the two variants")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    args = parser.parse_args(argv)
+    jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    # `kill` or a CI timeout: unwind like Ctrl-C, so the running build and its workers are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+
+    work = workdir(args.keep)
+    try:
+        say(f"Generating {args.posts} posts in {work} ...")
+        start = time.perf_counter()
+        posts = generate(work / "posts", args.posts, args.seed)
+        published = [p for p in posts if p.status == "published"]
+        sample = published[0].slug
+        info = {
+            "posts": len(posts),
+            "drafts": len(posts) - len(published),
+            "source_mb": round(sum(p.size for p in posts) / 1e6, 2),
+            "sample": sample,
+            "seed": args.seed,
+            "jobs": jobs,
+            "machine": machine(),
+        }
+        elapsed = time.perf_counter() - start
+        say(f"  {info['source_mb']} MB of Markdown in {elapsed:.1f} s; sample post: {sample}")
+        paths = prepare(work, work / "posts")
+        results = {n: run_variant(n, paths[n], jobs, sample) for n in VARIANTS if args.only in (None, n)}
+        info["sphinx-kb commit after"] = source_version()
+        ratios = report(results, jobs, info)
+        if args.json:
+            args.json.write_text(json.dumps({**info, "results": results, "ratios": ratios}, indent=2) + "\n")
+            say(f"Wrote {args.json}")
+        if args.keep:
+            say(f"Kept everything in {work} (logs in {work}/kb/logs and {work}/floor/logs)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -43,15 +43,20 @@ def font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def wrap_title(title: str) -> tuple[list[str], int]:
-    """The title in at most four lines, with the largest size that fits."""
-    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    for size, width in ((64, 28), (54, 34), (46, 40), (40, 46)):
-        lines = textwrap.wrap(title, width=width) or [""]
-        fits = all(draw.textlength(line, font=font(size)) <= WIDTH - 2 * MARGIN for line in lines)
-        if len(lines) <= 4 and fits:
+    """The title in at most four lines, with the largest size at which it fits; a title too long
+    even then is cut with an ellipsis."""
+    room = WIDTH - 2 * MARGIN
+    for size in (64, 56, 48, 42):
+        face = font(size)
+        # Wrap by an estimate of the characters per line, then check the real widths.
+        per_line = max(8, int(room / (face.getlength("abcdefghijklmnopqrstuvwxyz ") / 27)))
+        lines = textwrap.wrap(title, width=per_line) or [""]
+        if len(lines) <= 4 and all(face.getlength(line) <= room for line in lines):
             return lines, size
-    lines = textwrap.wrap(title, width=48)
-    return [*lines[:3], lines[3][:42] + "…"], 40
+    lines = textwrap.wrap(title, width=per_line) or [""]
+    if len(lines) > 4:
+        lines = [*lines[:3], textwrap.shorten(lines[3], width=max(8, per_line - 2), placeholder="") + " …"]
+    return lines, 42
 
 
 def draw_card(destination: Path, site: str, category: str, title: str) -> None:

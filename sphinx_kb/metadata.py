@@ -12,10 +12,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx.util import logging
+
 from sphinx_kb import cards
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.post import iso_date
 from sphinx_kb.urls import asset_url, page_url
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -52,6 +56,22 @@ def card_for(app: Sphinx, catalog: Catalog, post: Post) -> str | None:
     return cards.card_name(post.slug, site_name(app), catalog.category_of(post).name, post.title)
 
 
+def draw(app: Sphinx, card: str, site: str, category: str, post: Post) -> bool:
+    """Make sure the card file exists; a card that cannot be drawn is a warning, not a crash."""
+    try:
+        cards.ensure_card(Path(app.outdir), card, site, category, post.title)
+    except Exception as exc:  # Pillow and fonts: whatever fails, the page still gets built
+        logger.warning(
+            "cannot draw the social card: %s; the default image is used",
+            exc,
+            type="kb",
+            subtype="card",
+            location=f"{post.path}:1",
+        )
+        return False
+    return True
+
+
 def site_name(app: Sphinx) -> str:
     return str(app.config.html_title or app.config.project)
 
@@ -85,8 +105,9 @@ def add_page_metadata(
         title, description = post.title, post.summary
         own = own_image(catalog, post)
         card = card_for(app, catalog, post)
+        if card is not None and not draw(app, card, site, catalog.category_of(post).name, post):
+            card = None
         if card is not None:
-            cards.ensure_card(Path(app.outdir), card, site, catalog.category_of(post).name, post.title)
             og["og:image:width"], og["og:image:height"] = str(cards.WIDTH), str(cards.HEIGHT)
         image = asset_url(app, own or card) if (own or card) else default_image(app)
         og["og:type"] = "article"
@@ -144,7 +165,6 @@ def finish_cards(app: Sphinx, exception: Exception | None) -> None:
     wanted = set()
     for post in catalog.visible_posts:
         card = card_for(app, catalog, post)
-        if card is not None:
-            cards.ensure_card(outdir, card, site_name(app), catalog.category_of(post).name, post.title)
+        if card is not None and draw(app, card, site_name(app), catalog.category_of(post).name, post):
             wanted.add(card)
     cards.remove_stale_cards(outdir, wanted)

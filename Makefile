@@ -11,11 +11,12 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml check test lint format clean bench
+.PHONY: help html dirhtml docs check test lint format clean bench
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
 	@echo "make dirhtml   the same with /blog/<slug>/ URLs"
+	@echo "make docs      build the user guide (docs/) into $(BUILDDIR)/docs"
 	@echo "make check     check every post's front matter without building"
 	@echo "make test      run the test suite"
 	@echo "make lint      ruff lint and format check"
@@ -34,6 +35,9 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 
 html dirhtml: $(BIN)/.installed
 	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+
+docs: $(BIN)/.installed
+	$(BIN)/sphinx-build -W --keep-going -b html docs $(BUILDDIR)/docs $(SPHINXOPTS)
 
 check: $(BIN)/.installed
 	$(BIN)/kb check

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 # Bump when the drawing changes, so every card is drawn again.
-VERSION = 2
+VERSION = 3
 # Dark backgrounds that carry white text; a category always gets the same one.
 PALETTE = ("#1f3a93", "#7a1f5c", "#1b6b4a", "#0f5f7a", "#8a4b08", "#4a2c82", "#6b2a2a", "#2d4a5a")
 FOLDER = "_kb/cards"
@@ -42,21 +41,42 @@ def font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size=size)
 
 
+def wrap_to_width(text: str, face: ImageFont.FreeTypeFont, room: float) -> list[str]:
+    """Greedy line breaking by measured width; a word wider than a line is split."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if face.getlength(candidate) <= room:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while face.getlength(word) > room:
+            cut = len(word)
+            while cut > 1 and face.getlength(word[:cut]) > room:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
 def wrap_title(title: str) -> tuple[list[str], int]:
-    """The title in at most four lines, with the largest size at which it fits; a title too long
-    even then is cut with an ellipsis."""
+    """The title in at most four lines, at the largest size where it fits; a title too long
+    even at the smallest size is cut with an ellipsis. Every line fits between the margins."""
     room = WIDTH - 2 * MARGIN
     for size in (64, 56, 48, 42):
-        face = font(size)
-        # Wrap by an estimate of the characters per line, then check the real widths.
-        per_line = max(8, int(room / (face.getlength("abcdefghijklmnopqrstuvwxyz ") / 27)))
-        lines = textwrap.wrap(title, width=per_line) or [""]
-        if len(lines) <= 4 and all(face.getlength(line) <= room for line in lines):
+        lines = wrap_to_width(title, font(size), room)
+        if len(lines) <= 4:
             return lines, size
-    lines = textwrap.wrap(title, width=per_line) or [""]
-    if len(lines) > 4:
-        lines = [*lines[:3], textwrap.shorten(lines[3], width=max(8, per_line - 2), placeholder="") + " …"]
-    return lines, 42
+    face = font(42)
+    last = lines[3]
+    while last and face.getlength(last + " …") > room:
+        last = last[:-1]
+    return [*lines[:3], last.rstrip() + " …"], 42
 
 
 def draw_card(destination: Path, site: str, category: str, title: str) -> None:

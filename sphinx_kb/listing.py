@@ -99,8 +99,10 @@ def human_date(value: Date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def doc_link(refdoc: str, target: str, text: str, classes: list[str] | None = None) -> addnodes.pending_xref:
-    """A link to another page that Sphinx resolves for the builder (html or dirhtml)."""
+def doc_link(refdoc: str, target: str, text: str, classes: list[str] | None = None) -> nodes.Element:
+    """A link to another page that Sphinx resolves for the builder (html or dirhtml).
+
+    Classes go on a wrapping span: Sphinx rebuilds the link's own inline when it resolves it."""
     xref = addnodes.pending_xref(
         "",
         refdomain="std",
@@ -110,8 +112,8 @@ def doc_link(refdoc: str, target: str, text: str, classes: list[str] | None = No
         refwarn=True,
         refdoc=refdoc,
     )
-    xref += nodes.inline(text, text, classes=classes or [])
-    return xref
+    xref += nodes.inline(text, text)
+    return nodes.inline("", "", xref, classes=classes) if classes else xref
 
 
 def count_text(count: int) -> str:

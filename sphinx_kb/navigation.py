@@ -107,18 +107,17 @@ class _Tree:
         if self.current is not None and category.slug == self.current.slug:
             for post in post_window(self.catalog, category, self.post, self.size):
                 children.append(self.item(level + 1, layout.post_docname(post.slug), post.title, []))
-            total = len(self.catalog.posts_in(category.slug))
-            if total > self.size:
+            total = self.catalog.count(category.slug)
+            if len(self.catalog.posts_in(category.slug)) > self.size:
                 link = self.href(layout.category_docname(category.slug))
                 children.append(
                     f'<li class="toctree-l{level + 1} kb-nav-more">'
                     f'<a class="reference internal" href="{link}">'
-                    f"More in {html.escape(category.name)} →</a></li>"
+                    f"All {total} articles in {html.escape(category.name)} →</a></li>"
                 )
         count = f' <span class="kb-count">{self.catalog.count(category.slug)}</span>'
         docname = layout.category_docname(category.slug)
-        trail = category.slug in self.trail and docname != self.pagename
-        return self.item(level, docname, category.name, children, count, trail)
+        return self.item(level, docname, category.name, children, count, category.slug in self.trail)
 
     def render(self) -> str:
         items = [self.category(category, 1) for category in self.catalog.children(None)]

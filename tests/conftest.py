@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from sphinx_kb.sources import is_generated
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
@@ -97,3 +103,68 @@ def meta(soup: BeautifulSoup, key: str) -> str | None:
     found = soup.find_all("meta", attrs={"property": key}) + soup.find_all("meta", attrs={"name": key})
     assert len(found) <= 1, f"{key} appears {len(found)} times"
     return found[0]["content"] if found else None
+
+
+def nav_label(link) -> str:
+    """A sidebar link's text without the article count that follows a category's name."""
+    return "".join(t for t in link.find_all(string=True) if not t.find_parent(class_="kb-count")).strip()
+
+
+def nav_tree(soup: BeautifulSoup) -> list[tuple[str, str | None, list]]:
+    """The sidebar (`.sidebar-tree`) as nested (label, count, children): a category's count is its
+    `.kb-count` text, a post's (and the "All N articles" link's) is None."""
+
+    def walk(ul) -> list[tuple[str, str | None, list]]:
+        items = []
+        for li in ul.find_all("li", recursive=False):
+            link = li.find("a", recursive=False)
+            count = link.select_one(".kb-count")
+            child = li.find("ul", recursive=False)
+            items.append((nav_label(link), count.get_text() if count else None, walk(child) if child else []))
+        return items
+
+    return walk(soup.select_one(".sidebar-tree > ul"))
+
+
+def nav_links(soup: BeautifulSoup) -> dict[str, str]:
+    """label -> href of every sidebar link."""
+    return {nav_label(a): a["href"] for a in soup.select(".sidebar-tree a")}
+
+
+def card_file(result: BuildResult, soup: BeautifulSoup, slug: str) -> Path:
+    """Check that a post page's social image is its generated card and return the card's file.
+
+    The card is `https://<base>/_kb/cards/<slug>-<12 hex>.png`, a 1200x630 PNG in the output,
+    announced with its size and a large-image Twitter card."""
+    url = meta(soup, "og:image")
+    base = result.app.config.html_baseurl.rstrip("/")
+    assert url is not None
+    assert re.fullmatch(rf"{re.escape(base)}/_kb/cards/{re.escape(slug)}-[0-9a-f]{{12}}\.png", url), url
+    assert meta(soup, "twitter:image") == url
+    assert meta(soup, "og:image:width") == "1200"
+    assert meta(soup, "og:image:height") == "630"
+    assert meta(soup, "twitter:card") == "summary_large_image"
+    path = result.outdir / url.removeprefix(base + "/")
+    with Image.open(path) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+    return path
+
+
+def touch_later(path: Path) -> None:
+    """Give an edited file an mtime clearly after the previous build read it.
+
+    Sphinx re-reads a source when its mtime is newer than the time it last read it; on a coarse
+    clock an edit made right after a build could look as old as that read.
+    """
+    later = time.time() + 10
+    os.utime(path, (later, later))
+
+
+def clean_copy(srcdir: Path, dest: Path) -> Path:
+    """The sources as a fresh checkout has them: no build output and no generated pages."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n == "_build" or (n.endswith(".md") and is_generated(Path(folder, n)))}
+
+    shutil.copytree(srcdir, dest, ignore=ignore)
+    return dest

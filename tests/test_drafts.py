@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import BuildResult, build, meta, write_post
+from conftest import BuildResult, build, meta, nav_tree, write_post
 
 DRAFT_WORD = "quokkafluxion"  # appears only in blog/secret-plans.md, the test root's draft
 BANNER = "This article is a draft: it is shown only in preview builds and is not published."
@@ -30,10 +30,6 @@ def counts(soup) -> dict[str, str]:
         c.select_one(".kb-category-card-title a").get_text(strip=True): c.select_one(".kb-count").get_text()
         for c in soup.select("article .kb-category-card")
     }
-
-
-def sidebar_titles(soup) -> list[str]:
-    return [a.get_text(strip=True) for a in soup.select(".sidebar-tree a")]
 
 
 def sitemap(result: BuildResult) -> list[str]:
@@ -78,7 +74,11 @@ def assert_draft_left_out(result: BuildResult) -> None:
     ]
     # Security: Phishing 101 and, in its subcategory, the backup rule; not the draft.
     assert counts(home) == {"Managed IT": "2 articles", "Security": "2 articles"}
-    assert "Secret Plans" not in sidebar_titles(result.html("blog/phishing-101.html"))
+    # The sidebar window of the draft's category, and its counts, leave the draft out.
+    assert nav_tree(result.html("blog/phishing-101.html")) == [
+        ("Managed IT", "2", []),
+        ("Security", "2", [("Backup & Recovery", "1", []), ("Phishing 101", None, [])]),
+    ]
 
 
 def test_default_build_leaves_drafts_out_of_everything(make_project, monkeypatch):
@@ -157,14 +157,22 @@ def test_preview_shows_drafts_marked_as_drafts(make_project, monkeypatch, how):
     home = result.html("index.html")
     assert cards(home)[:2] == [("Secret Plans", ["Draft"]), ("The 3-2-1 Backup Rule", [])]
     assert counts(home) == {"Managed IT": "2 articles", "Security": "3 articles"}
-    sidebar = result.html("blog/helpdesk-basics.html").select_one(".sidebar-tree")
-    security_li = sidebar.find("a", string="Security").find_parent("li")
-    assert [a.get_text() for a in security_li.find("ul").find_all("a")] == [
-        "Backup & Recovery",
-        "The 3-2-1 Backup Rule",
-        "Secret Plans",
-        "Phishing 101",
+    # The sidebar counts the draft, and the window of its category lists it (newest first).
+    assert nav_tree(result.html("blog/phishing-101.html")) == [
+        ("Managed IT", "2", []),
+        (
+            "Security",
+            "3",
+            [("Backup & Recovery", "1", []), ("Secret Plans", None, []), ("Phishing 101", None, [])],
+        ),
     ]
+    assert nav_tree(result.html("blog/secret-plans.html")) == nav_tree(result.html("blog/phishing-101.html"))
+    # A page of another category shows no posts of Security.
+    assert nav_tree(result.html("blog/helpdesk-basics.html"))[1] == (
+        "Security",
+        "3",
+        [("Backup & Recovery", "1", [])],
+    )
 
     # Published pages are unchanged: no banner, no noindex.
     published = result.html("blog/phishing-101.html")

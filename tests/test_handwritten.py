@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from conftest import build, write_post
+from conftest import build, clean_copy, nav_links, nav_tree, touch_later, write_post
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -104,3 +104,26 @@ def test_deleted_post_page_leaves_the_output(make_project):
     second.assert_no_warnings()
     assert not (second.outdir / "blog" / "short-lived.html").exists()
     assert not list((second.outdir / "_sources" / "blog").glob("short-lived.*"))
+
+
+def test_hand_written_pages_of_the_home_toctree_are_in_the_sidebar(make_project, tmp_path):
+    srcdir = make_project()
+    (srcdir / "index.md").write_text(HOME, encoding="utf-8")
+    (srcdir / "about.md").write_text("# About us\n\nWe help.\n", encoding="utf-8")
+    first = build(srcdir)
+    first.assert_no_warnings()
+    # After the categories, with its title; current on its own page.
+    assert nav_tree(first.html("blog/phishing-101.html"))[-1] == ("About us", None, [])
+    assert nav_links(first.html("blog/phishing-101.html"))["About us"] == "../about.html"
+    (item,) = first.html("about.html").select(".sidebar-tree li.current")
+    assert (item["class"], item.find("a")["href"]) == (["toctree-l1", "current", "current-page"], "#")
+
+    # A new title shows in the sidebar of pages that were not edited.
+    (srcdir / "about.md").write_text("# About the team\n\nWe help.\n", encoding="utf-8")
+    touch_later(srcdir / "about.md")
+    second = build(srcdir)
+    second.assert_no_warnings()
+    assert nav_tree(second.html("blog/phishing-101.html"))[-1] == ("About the team", None, [])
+    clean = build(clean_copy(srcdir, tmp_path / "clean"), outdir=tmp_path / "clean-out", fresh=True)
+    clean.assert_no_warnings()
+    assert second.pages() == clean.pages()

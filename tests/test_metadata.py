@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOTS, BuildResult, build, meta, write_post
+from conftest import ROOTS, BuildResult, build, card_file, meta, write_post
 
 BUILDERS = ["html", "dirhtml"]
 SITE = "https://kb.test/"
@@ -148,7 +148,7 @@ def test_post_with_own_image_has_every_tag(site, builder):
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
-def test_post_without_image_uses_default_and_updated_date(site, builder):
+def test_post_without_image_gets_a_social_card_and_updated_date(site, builder):
     result = site[builder]
     soup = result.html(page_file(builder, "blog/helpdesk-basics"))
     url = page_url(builder, "blog/helpdesk-basics")
@@ -159,10 +159,46 @@ def test_post_without_image_uses_default_and_updated_date(site, builder):
     assert meta(soup, "article:section") == "Managed IT"
     assert tags(soup) == []
     assert meta(soup, "og:url") == url == canonical(soup)
+    card = card_file(result, soup, "helpdesk-basics")
+    assert card.parent == result.outdir / "_kb" / "cards"
+    assert meta(soup, "og:image:alt") == "Helpdesk Basics"
+    assert_no_repeated_meta(soup)
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_only_posts_without_their_own_image_get_cards(site, builder):
+    result = site[builder]
+    # Every post without an image (outsourced-it-partner, remote-image and spaced-image have
+    # one) has exactly one card, and nothing else is in the cards folder.
+    names = sorted(p.name for p in (result.outdir / "_kb" / "cards").iterdir())
+    assert [name[: -len("-0123456789ab.png")] for name in names] == [
+        "aliased",
+        "backup-rule",
+        "comma-tags",
+        "described",
+        "helpdesk-basics",
+        "phishing-101",
+        "tricky",
+    ]
+    for docname in ("blog/outsourced-it-partner", "index", "category/security"):
+        soup = result.html(page_file(builder, docname))
+        assert meta(soup, "og:image:width") is None, docname
+        assert meta(soup, "og:image:height") is None, docname
+        assert "_kb/cards" not in meta(soup, "og:image"), docname
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_without_social_cards_a_post_without_image_uses_the_default(make_project, builder):
+    result = build(make_project(), builder, overrides={"kb_social_cards": False})
+    result.assert_no_warnings()
+    soup = result.html(page_file(builder, "blog/helpdesk-basics"))
     assert meta(soup, "og:image") == DEFAULT_IMAGE
     assert meta(soup, "twitter:image") == DEFAULT_IMAGE
     assert meta(soup, "twitter:card") == "summary_large_image"
+    assert meta(soup, "og:image:width") is None
+    assert meta(soup, "og:image:height") is None
     assert (result.outdir / "default.png").read_bytes() == (result.srcdir / "public/default.png").read_bytes()
+    assert not (result.outdir / "_kb" / "cards").exists()
     assert_no_repeated_meta(soup)
 
 
@@ -265,7 +301,8 @@ def test_every_value_is_escaped(site, builder):
         assert "<script>alert" not in (result.outdir / page).read_text(encoding="utf-8"), page
 
 
-def test_missing_image_falls_back_to_default_with_a_warning(make_project):
+@pytest.mark.parametrize("social_cards", [True, False])
+def test_missing_image_falls_back_with_a_warning(make_project, social_cards):
     srcdir = make_project()
     write_post(
         srcdir,
@@ -273,21 +310,27 @@ def test_missing_image_falls_back_to_default_with_a_warning(make_project):
         'title: "No Picture"\nslug: no-picture\ncategory: Security\nexcerpt: "Lost image."\n'
         'ogImage: "/images/missing.png"\ndate: 2024-02-02',
     )
-    result = build(srcdir)
+    result = build(srcdir, overrides={"kb_social_cards": social_cards})
     lines = result.warnings.splitlines()
     assert len(lines) == 1, result.warnings
     assert "no-picture.md" in lines[0]
     assert "missing.png" in lines[0]
     assert "[kb.og-image]" in lines[0]
+    # It says what the post shows instead.
+    used = "a social card" if social_cards else "the site's default image"
+    assert "ogImage file public/images/missing.png does not exist; " + used + " is used instead" in lines[0]
     soup = result.html("blog/no-picture.html")
-    assert meta(soup, "og:image") == DEFAULT_IMAGE
-    assert meta(soup, "twitter:image") == DEFAULT_IMAGE
-    assert meta(soup, "twitter:card") == "summary_large_image"
+    if social_cards:
+        card_file(result, soup, "no-picture")
+    else:
+        assert meta(soup, "og:image") == DEFAULT_IMAGE
+        assert meta(soup, "twitter:image") == DEFAULT_IMAGE
+        assert meta(soup, "twitter:card") == "summary_large_image"
     assert not (result.outdir / "images" / "missing.png").exists()
 
 
 def test_without_any_image_the_card_is_a_summary(make_project):
-    result = build(make_project(), overrides={"kb_default_image": ""})
+    result = build(make_project(), overrides={"kb_default_image": "", "kb_social_cards": False})
     result.assert_no_warnings()
     soup = result.html("blog/helpdesk-basics.html")
     assert meta(soup, "og:image") is None
@@ -297,6 +340,16 @@ def test_without_any_image_the_card_is_a_summary(make_project):
     own = result.html("blog/outsourced-it-partner.html")
     assert meta(own, "og:image") == "https://kb.test/blog/outsourced-it-partner.png"
     assert meta(own, "twitter:card") == "summary_large_image"
+
+
+def test_without_a_default_image_posts_still_get_cards(make_project):
+    result = build(make_project(), overrides={"kb_default_image": ""})
+    result.assert_no_warnings()
+    card_file(result, result.html("blog/helpdesk-basics.html"), "helpdesk-basics")
+    for page in ("index.html", "category/managed-it.html"):
+        soup = result.html(page)
+        assert meta(soup, "og:image") is None, page
+        assert meta(soup, "twitter:card") == "summary", page
 
 
 @pytest.mark.parametrize("builder", BUILDERS)

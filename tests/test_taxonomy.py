@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BuildResult, build, write_post
+from conftest import ROOTS, BuildResult, build, nav_label, nav_tree, write_post
 
 from sphinx_kb.sources import MARKER
 
@@ -81,16 +82,12 @@ def intro(soup: BeautifulSoup) -> list[str]:
 
 
 def sidebar(soup: BeautifulSoup) -> list[tuple[str, list]]:
-    """furo's navigation tree as nested (text, children) pairs."""
+    """The sidebar as nested (label, children) pairs (labels without the article counts)."""
 
-    def walk(ul) -> list[tuple[str, list]]:
-        items = []
-        for li in ul.find_all("li", recursive=False):
-            child = li.find("ul", recursive=False)
-            items.append((li.find("a", recursive=False).get_text(strip=True), walk(child) if child else []))
-        return items
+    def strip(items: list) -> list[tuple[str, list]]:
+        return [(label, strip(children)) for label, _count, children in items]
 
-    return walk(soup.select_one(".sidebar-tree > ul"))
+    return strip(nav_tree(soup))
 
 
 def doc_of(page: str, href: str, builder: str = "html") -> str:
@@ -319,7 +316,18 @@ def test_categories_come_from_posts_without_a_categories_file(make_project):
         ("Virtual Private Networks", "category/virtual-private-networks.html", "1 article"),
     ]
     assert [c[3] for c in category_cards(home)] == [None, None, None, None]
-    assert sidebar(home)[0] == ("Firewalls", [("Writing Firewall Rules", []), ("Stateful Inspection", [])])
+    # The home page belongs to no category: the sidebar lists the categories and no post.
+    assert nav_tree(home) == [
+        ("Firewalls", "2", []),
+        ("Networking", "3", []),
+        ("Passwords", "1", []),
+        ("Virtual Private Networks", "1", []),
+    ]
+    assert nav_tree(result.html("blog/stateful-inspection.html"))[0] == (
+        "Firewalls",
+        "2",
+        [("Writing Firewall Rules", None, []), ("Stateful Inspection", None, [])],
+    )
     firewalls = result.html("category/firewalls.html")
     assert intro(firewalls) == []
     assert [c[0] for c in post_cards(firewalls)] == ["Writing Firewall Rules", "Stateful Inspection"]
@@ -360,33 +368,182 @@ def test_a_category_only_a_post_names_gets_a_page_and_a_warning(make_project):
 # --- navigation ----------------------------------------------------------------------------------
 
 
-def test_sidebar_nests_categories_subcategories_and_posts(make_project):
-    result = build(make_project("taxonomy"))
+# The category tree every page's sidebar shows: every category with visible posts, in `order`, with
+# its article count (subcategories included). Posts are added under the current page's category.
+CATEGORY_TREE = [
+    ("Security", "4", [("Passwords", "1", []), ("Firewalls", "3", [("Virtual Private Networks", "1", [])])]),
+    ("Networking", "3", []),
+]
+FIREWALLS_OPEN = [
+    (
+        "Security",
+        "4",
+        [
+            ("Passwords", "1", []),
+            (
+                "Firewalls",
+                "3",
+                [
+                    ("Virtual Private Networks", "1", []),
+                    ("Writing Firewall Rules", None, []),
+                    ("Stateful Inspection", None, []),
+                ],
+            ),
+        ],
+    ),
+    ("Networking", "3", []),
+]
+NETWORKING_OPEN = [
+    CATEGORY_TREE[0],
+    ("Networking", "3", [("Wi-Fi Basics", None, []), ("Access Points", None, []), ("Cable Types", None, [])]),
+]
+VPN_OPEN = [
+    (
+        "Security",
+        "4",
+        [
+            ("Passwords", "1", []),
+            ("Firewalls", "3", [("Virtual Private Networks", "1", [("Setting up a VPN", None, [])])]),
+        ],
+    ),
+    ("Networking", "3", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("index.html", CATEGORY_TREE),
+        ("category/security.html", CATEGORY_TREE),
+        ("blog/vpn-setup.html", VPN_OPEN),
+        ("category/vpn.html", VPN_OPEN),
+        ("category/firewalls.html", FIREWALLS_OPEN),
+        ("blog/firewall-rules.html", FIREWALLS_OPEN),
+        ("blog/stateful-inspection.html", FIREWALLS_OPEN),
+        ("category/networking.html", NETWORKING_OPEN),
+        ("blog/cable-types.html", NETWORKING_OPEN),
+    ],
+)
+def test_sidebar_lists_categories_and_the_posts_of_the_current_one(taxonomy_site, page, expected):
+    assert nav_tree(taxonomy_site.html(page)) == expected
+    # Three posts per category at most, below kb_sidebar_posts: no "All N articles" link.
+    assert taxonomy_site.html(page).select(".sidebar-tree .kb-nav-more") == []
+
+
+@pytest.fixture(scope="module")
+def taxonomy_site(tmp_path_factory) -> BuildResult:
+    src = tmp_path_factory.mktemp("taxonomy") / "src"
+    shutil.copytree(ROOTS / "test-taxonomy", src)
+    result = build(src)
     result.assert_no_warnings()
-    expected = [
+    return result
+
+
+def current_marks(soup: BeautifulSoup) -> list[tuple[str, list[str], str, str | None, str | None]]:
+    """(label, li classes, href, checkbox checked?, child ul class) of each sidebar item marked current."""
+    result = []
+    for li in soup.select(".sidebar-tree li.current"):
+        box = li.find("input", recursive=False)
+        ul = li.find("ul", recursive=False)
+        result.append(
+            (
+                nav_label(li.find("a", recursive=False)),
+                li["class"],
+                li.find("a", recursive=False)["href"],
+                None if box is None else ("checked" if box.has_attr("checked") else "unchecked"),
+                None if ul is None else " ".join(ul.get("class", [])),
+            )
+        )
+    return result
+
+
+def test_sidebar_marks_the_current_post_and_its_categories_like_furo(taxonomy_site):
+    soup = taxonomy_site.html("blog/vpn-setup.html")
+    # As furo marks Sphinx's toctree: the branch down to the page is "current" (its checkboxes
+    # checked, so it is open), the page's own item "current-page" and its link "current".
+    assert current_marks(soup) == [
         (
             "Security",
-            [
-                ("Passwords", [("Password Managers", [])]),
-                (
-                    "Firewalls",
-                    [
-                        ("Virtual Private Networks", [("Setting up a VPN", [])]),
-                        ("Writing Firewall Rules", []),
-                        ("Stateful Inspection", []),
-                    ],
-                ),
-            ],
+            ["toctree-l1", "current", "has-children"],
+            "../category/security.html",
+            "checked",
+            "current",
         ),
-        ("Networking", [("Wi-Fi Basics", []), ("Access Points", []), ("Cable Types", [])]),
+        (
+            "Firewalls",
+            ["toctree-l2", "current", "has-children"],
+            "../category/firewalls.html",
+            "checked",
+            "current",
+        ),
+        (
+            "Virtual Private Networks",
+            ["toctree-l3", "current", "has-children"],
+            "../category/vpn.html",
+            "checked",
+            "current",
+        ),
+        ("Setting up a VPN", ["toctree-l4", "current", "current-page"], "#", None, None),
     ]
-    for page in ("index.html", "blog/vpn-setup.html", "category/networking.html", "blog/cable-types.html"):
-        assert sidebar(result.html(page)) == expected, page
-    soup = result.html("blog/vpn-setup.html")
-    current = [a.get_text(strip=True) for a in soup.select(".sidebar-tree li.current > a")]
-    assert current == ["Security", "Firewalls", "Virtual Private Networks", "Setting up a VPN"]
-    hrefs = [a["href"] for a in soup.select(".sidebar-tree li.current > a")]
-    assert hrefs == ["../category/security.html", "../category/firewalls.html", "../category/vpn.html", "#"]
+    assert soup.select_one(".sidebar-tree > ul")["class"] == ["current"]
+    assert [a["class"] for a in soup.select(".sidebar-tree a.current")] == [
+        ["current", "reference", "internal"]
+    ]
+    # Another category: not current, and without children it has no checkbox.
+    networking = soup.select(".sidebar-tree > ul > li")[1]
+    assert networking["class"] == ["toctree-l1"]
+    assert networking.select("input, ul") == []
+    boxes = soup.select(".sidebar-tree input.toctree-checkbox")
+    assert [b["aria-label"] for b in boxes if b.has_attr("checked")] == [
+        "Toggle navigation of Security",
+        "Toggle navigation of Firewalls",
+        "Toggle navigation of Virtual Private Networks",
+    ]
+    assert len(boxes) == 3
+    # Each checkbox has a unique id and the label of its toggle points to it.
+    ids = [b["id"] for b in boxes]
+    assert len(set(ids)) == len(ids)
+    assert all(b.find_next_sibling("label")["for"] == b["id"] for b in boxes)
+    # The home page: nothing is current.
+    home = taxonomy_site.html("index.html")
+    assert home.select(".sidebar-tree .current, .sidebar-tree [checked]") == []
+    assert home.select_one(".sidebar-tree > ul").get("class") is None
+
+
+def test_sidebar_marks_a_category_page_as_the_current_page(taxonomy_site):
+    soup = taxonomy_site.html("category/vpn.html")
+    assert current_marks(soup)[:2] == [
+        (
+            "Security",
+            ["toctree-l1", "current", "has-children"],
+            "security.html",
+            "checked",
+            "current",
+        ),
+        (
+            "Firewalls",
+            ["toctree-l2", "current", "has-children"],
+            "firewalls.html",
+            "checked",
+            "current",
+        ),
+    ]
+    label, classes, href, _box, _ul = current_marks(soup)[2]
+    assert (label, classes, href) == (
+        "Virtual Private Networks",
+        ["toctree-l3", "current", "current-page", "has-children"],
+        "#",
+    )
+    assert len(current_marks(soup)) == 3
+
+
+def test_sidebar_opens_the_category_of_a_category_page(taxonomy_site):
+    for page, label in (
+        ("category/vpn.html", "Virtual Private Networks"),
+        ("category/networking.html", "Networking"),
+    ):
+        (item,) = [m for m in current_marks(taxonomy_site.html(page)) if m[0] == label]
+        assert item[3] == "checked", page
 
 
 def test_prev_and_next_follow_the_taxonomy(make_project):
@@ -450,7 +607,10 @@ def test_top_level_order_follows_order_field(make_project):
     path.write_text(path.read_text(encoding="utf-8").replace("order: 3", "order: 0"), encoding="utf-8")
     result = build(src)
     result.assert_no_warnings()
-    assert [name for name, _ in sidebar(result.html("index.html"))] == ["Networking", "Security"]
+    assert [(name, count) for name, count, _ in nav_tree(result.html("index.html"))] == [
+        ("Networking", "3"),
+        ("Security", "4"),
+    ]
     assert [c[0] for c in category_cards(result.html("index.html"))] == ["Networking", "Security"]
     assert result.html("index.html").find("link", rel="next")["href"] == "category/networking.html"
 

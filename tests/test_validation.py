@@ -1151,8 +1151,7 @@ def test_build_with_only_warnings_succeeds(make_project):
     assert post_titles(odd_things) == ["Odd One"]
     odd = result.html("blog/odd.html")
     assert odd.select_one("article .kb-post-meta a.kb-category").get_text() == "Odd Things"
-    # Missing ogImage file: the post gets a social card (the warning's "the site's default image is
-    # used" is only true with kb_social_cards = False; docs/errors.md says so).
+    # Missing ogImage file: the post gets a social card, as the warning says.
     card_file(result, odd, "odd")
     assert {"https://kb.test/category/odd-things.html", "https://kb.test/blog/odd.html"} <= sitemap_locs(
         result

@@ -74,6 +74,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.connect("config-inited", config.configure)
     app.connect("builder-inited", read_catalog)
+    app.connect("builder-inited", sitemap.use_plain_queue, priority=900)
     app.connect("env-get-outdated", visibility.drop_excluded)
     app.connect("env-get-outdated", listing.stale_listings)
     app.connect("env-get-updated", navigation.pages_to_rewrite)

@@ -8,27 +8,30 @@ from __future__ import annotations
 
 import contextlib
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 from sphinx_kb import config, listing, metadata, navigation, output, pages, sitemap, sources, visibility
-from sphinx_kb.catalog import build_catalog
+from sphinx_kb.catalog import PostCache, build_catalog
 from sphinx_kb.domain import KbDomain, get_catalog, get_domain
 from sphinx_kb.problems import log_problems
+from sphinx_kb.version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-__version__ = "0.1.0"
 
 logger = logging.getLogger(__name__)
 
 
 def read_catalog(app: Sphinx) -> None:
     """builder-inited: read every post once, report every problem, write the generated pages."""
-    catalog = build_catalog(config.layout(app))
+    cache = PostCache(Path(app.doctreedir) / "sphinx-kb-posts.pickle")
+    catalog = build_catalog(config.layout(app), cache)
+    cache.save()
     get_domain(app.env).catalog = catalog
     log_problems(catalog.problems)
     settings = sources.HomeSettings(

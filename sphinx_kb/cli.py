@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sphinx_kb import __version__
 from sphinx_kb.catalog import build_catalog
 from sphinx_kb.config import layout_from
 from sphinx_kb.problems import Severity, sort_key
+from sphinx_kb.version import __version__
 
 
 def read_conf(conf_dir: Path) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def read_catalog(app: Sphinx) -> None:
     get_domain(app.env).catalog = catalog
     log_problems(catalog.problems)
     settings = sources.HomeSettings(
-        title=app.config.html_title or app.config.project,
+        title=config.site_name(app),
         description=app.config.kb_description,
         latest=app.config.kb_latest_posts,
     )

@@ -75,6 +75,11 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
     )
 
 
+def site_name(app: Sphinx) -> str:
+    """The knowledge base's name: the home page's title, og:site_name, the social cards."""
+    return str(app.config.html_title or app.config.project)
+
+
 def layout(app: Sphinx) -> Layout:
     return layout_from(Path(app.srcdir), app.config)
 

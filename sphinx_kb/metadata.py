@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from sphinx_kb import cards
+from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.post import iso_date
 from sphinx_kb.urls import asset_url, page_url
@@ -70,10 +71,6 @@ def draw(app: Sphinx, card: str, site: str, category: str, post: Post) -> bool:
         )
         return False
     return True
-
-
-def site_name(app: Sphinx) -> str:
-    return str(app.config.html_title or app.config.project)
 
 
 def default_image(app: Sphinx) -> str | None:

@@ -74,8 +74,9 @@ def remove_gone_pages(app: Sphinx, catalog: Catalog) -> bool:
             with_contents = any(page.parent.iterdir()) if page.parent.is_dir() else True
             if not with_contents:
                 page.parent.rmdir()
-        for copy in (outdir / "_sources").glob(f"{docname}.*.txt"):
-            copy.unlink()
+        # Named exactly, not globbed: a glob lists the whole folder, once per draft.
+        for suffix in app.config.source_suffix:
+            (outdir / "_sources" / f"{docname}{suffix}.txt").unlink(missing_ok=True)
     return deleted
 
 

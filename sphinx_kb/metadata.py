@@ -8,7 +8,6 @@ does not know: the meta description, `article:*`, Twitter tags, canonical URL an
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from sphinx.util import logging
 from sphinx_kb import cards
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
-from sphinx_kb.post import iso_date
+from sphinx_kb.post import first_paragraph, iso_date
 from sphinx_kb.urls import asset_url, page_url
 
 logger = logging.getLogger(__name__)
@@ -29,13 +28,6 @@ if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
     from sphinx_kb.categories import Category
     from sphinx_kb.post import Post
-
-
-def plain_text(markdown: str) -> str:
-    """The first paragraph of a Markdown description, without markup, for a meta description."""
-    first = markdown.strip().split("\n\n")[0]
-    first = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", first)
-    return " ".join(re.sub(r"[*_`#>]+", "", first).split())
 
 
 def tag(attribute: str, name: str, content: str) -> str:
@@ -79,7 +71,8 @@ def default_image(app: Sphinx) -> str | None:
 
 
 def category_description(category: Category, site: str) -> str:
-    return plain_text(category.description) or f"Articles about {category.name} in {site}."
+    # The same Markdown-to-text reading as a post's excerpt fallback.
+    return first_paragraph(category.description) or f"Articles about {category.name} in {site}."
 
 
 def add_page_metadata(

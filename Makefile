@@ -11,11 +11,12 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml docs check test lint format clean bench
+.PHONY: help html dirhtml serve docs check test lint format clean bench
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
 	@echo "make dirhtml   the same with /blog/<slug>/ URLs"
+	@echo "make serve     build, then serve the site at http://127.0.0.1:$(PORT)/ (search needs HTTP)"
 	@echo "make docs      build the user guide (docs/) into $(BUILDDIR)/docs"
 	@echo "make check     check every post's front matter without building"
 	@echo "make test      run the test suite"
@@ -35,6 +36,11 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 
 html dirhtml: $(BIN)/.installed
 	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+
+# Search (Pagefind) cannot run from file://: preview the site over HTTP on this machine.
+PORT ?= 8000
+serve: html
+	$(BIN)/kb serve --dir $(BUILDDIR)/html --port $(PORT)
 
 docs: $(BIN)/.installed
 	$(BIN)/sphinx-build -W --keep-going -b html docs $(BUILDDIR)/docs $(SPHINXOPTS)

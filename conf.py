@@ -19,3 +19,5 @@ kb_description = (
 )
 # Shown by social networks for pages without an ogImage of their own.
 kb_default_image = "/og-default.png"
+# The browser tab's icon (browsers ask for /favicon.ico when a site names none).
+html_favicon = "source/_static/favicon.svg"

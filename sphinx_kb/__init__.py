@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from sphinx_kb import config, listing, metadata, navigation, output, pages, sitemap, sources, visibility
+from sphinx_kb import (
+    config,
+    listing,
+    metadata,
+    navigation,
+    output,
+    pages,
+    search,
+    sitemap,
+    sources,
+    visibility,
+)
 from sphinx_kb.catalog import PostCache, build_catalog
 from sphinx_kb.domain import KbDomain, get_catalog, get_domain
 from sphinx_kb.problems import log_problems
@@ -76,8 +87,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("kb-categories", listing.CategoryList)
 
     app.connect("config-inited", config.configure)
+    app.connect("config-inited", search.choose_search)
     app.connect("builder-inited", read_catalog)
     app.connect("builder-inited", sitemap.use_plain_queue, priority=900)
+    app.connect("builder-inited", search.take_over_search)
+    app.connect("html-collect-pages", search.search_page)
     app.connect("env-get-outdated", visibility.drop_excluded)
     app.connect("env-get-outdated", listing.stale_listings)
     app.connect("env-get-updated", navigation.pages_to_rewrite)
@@ -87,10 +101,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", navigation.hide_toctree, priority=450)
     app.connect("html-page-context", navigation.add_navigation, priority=550)
     app.connect("html-page-context", navigation.page_breadcrumbs)
+    app.connect("html-page-context", search.mark_page, priority=600)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)
     app.connect("build-finished", sitemap.write_robots_txt)
     app.connect("build-finished", output.finish_output)
     app.connect("build-finished", metadata.finish_cards)
+    app.connect("build-finished", search.build_index, priority=600)
     app.connect("build-finished", report_errors, priority=900)
     return {
         "version": __version__,

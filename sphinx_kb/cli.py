@@ -1,4 +1,5 @@
-"""The `kb` command: `kb check` reports every problem in the posts without building the site."""
+"""The `kb` command: `kb check` reports every problem in the posts without building the site;
+`kb serve` serves the built site on localhost."""
 
 from __future__ import annotations
 
@@ -62,6 +63,30 @@ def check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    from sphinx_kb.serve import make_server
+
+    directory = Path(args.dir)
+    if not (directory / "index.html").is_file():
+        print(f"kb serve: no built site in {directory} (run `make html` first)", file=sys.stderr)
+        return 2
+    try:
+        server = make_server(directory, args.host, args.port)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        print(f"kb serve: cannot listen on {args.host}:{args.port}: {reason} (try --port)", file=sys.stderr)
+        return 2
+    host, port = server.server_address[:2]
+    print(f"Serving {directory} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb", description="Work with a sphinx-kb knowledge base.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -77,6 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--source", help="the source folder (default: source/ beside conf.py)")
     check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check_parser.set_defaults(run=check)
+
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve the built site on localhost (search needs HTTP, not file://)",
+        description="Serve a built site over HTTP on this machine, the way a static host serves it.",
+    )
+    serve_parser.add_argument("--dir", default="_build/html", help="the built site (default: _build/html)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_parser.set_defaults(run=serve)
 
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

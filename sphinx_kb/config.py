@@ -46,6 +46,8 @@ OPTIONS: dict[str, tuple[object, str]] = {
     "kb_social_cards": (True, "html"),
     # Social image for pages without their own (a site-root path in the public folder, or a URL).
     "kb_default_image": ("", "html"),
+    # Site search: "pagefind" (falls back to "sphinx", Sphinx's built-in search, when missing).
+    "kb_search": ("pagefind", "html"),
     # Write robots.txt pointing to the sitemap (unless the public folder ships its own).
     "kb_robots_txt": (True, "html"),
 }

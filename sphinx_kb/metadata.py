@@ -100,6 +100,7 @@ def add_page_metadata(
         if card is not None:
             og["og:image:width"], og["og:image:height"] = str(cards.WIDTH), str(cards.HEIGHT)
         image = asset_url(app, own or card) if (own or card) else default_image(app)
+        context["kb_image"] = own or card  # a site-root path, for the search results (search.py)
         og["og:type"] = "article"
         if post.date:
             extra.append(tag("property", "article:published_time", iso_date(post.date)))

@@ -1,0 +1,276 @@
+"""Site search with Pagefind: mark what gets indexed, index the finished HTML, or fall back.
+
+Pagefind indexes the written HTML, not the doctrees, so this module does three things:
+- on every page it marks what is searchable (`data-pagefind-body` around the published content
+  only, metadata, filters and the sort key as attributes) and marks drafts to be skipped;
+- after the build it runs the Pagefind binary over the output folder, into a fresh folder that
+  then replaces `_pagefind/` (Pagefind never deletes the files of pages that left the site);
+- it switches Sphinx's own indexer off, which costs about a third of a build and would ship a
+  `searchindex.js` nobody loads. Without Pagefind (`kb_search = "sphinx"`, or the binary is
+  missing) Sphinx's search and furo's search page stay as they are.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+
+from sphinx_kb.config import site_name
+from sphinx_kb.domain import get_catalog
+from sphinx_kb.metadata import category_description
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+    from sphinx_kb.catalog import Catalog
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = "_pagefind"
+# The listing cards repeat what the posts say (the posts are indexed themselves), the line under
+# a post's title repeats its metadata (shown with each result anyway), and heading
+# anchors are a lone "#": none of them belongs in the index.
+EXCLUDE_SELECTORS = ".kb-post-list, .kb-pager, .kb-post-meta, .headerlink, .kb-draft-banner"
+# Pages Sphinx writes on every build that are never indexed (they carry no data-pagefind-body).
+UNINDEXED_PAGES = {"genindex", "search", "py-modindex"}
+STATE_FILE = "sphinx-kb-search.json"
+
+
+def find_pagefind() -> tuple[Path | None, str]:
+    """The Pagefind binary, or None and why it was not found."""
+    configured = os.environ.get("PAGEFIND_BINARY_PATH", "").strip()
+    if configured:
+        path = Path(configured)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path, ""
+        return None, f"PAGEFIND_BINARY_PATH={configured} is not an executable file"
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-not-found]
+
+        return Path(get_executable()), ""
+    except (ImportError, FileNotFoundError):
+        pass
+    for name in ("pagefind", "pagefind_extended"):
+        found = shutil.which(name)
+        if found:
+            return Path(found), ""
+    return None, "the Pagefind package is not installed"
+
+
+def choose_search(app: Sphinx, config: Config) -> None:
+    """config-inited: use Pagefind when asked for and installed; say once when falling back."""
+    app.kb_pagefind = None  # type: ignore[attr-defined]
+    mode = str(config.kb_search).strip().lower()
+    if mode not in ("pagefind", "sphinx"):
+        logger.warning(
+            "kb_search = %r is not a search engine sphinx-kb knows; use 'pagefind' or 'sphinx'",
+            config.kb_search,
+            type="kb",
+            subtype="config",
+        )
+        mode = "pagefind"
+    if mode != "pagefind":
+        return
+    binary, why = find_pagefind()
+    if binary is None:
+        logger.warning(
+            "search falls back to Sphinx's built-in search: %s (install it with "
+            "`pip install 'pagefind[bin]'`, or set kb_search = 'sphinx' to choose Sphinx's search)",
+            why,
+            type="kb",
+            subtype="search",
+        )
+        return
+    app.kb_pagefind = binary  # type: ignore[attr-defined]
+
+
+def pagefind_binary(app: Sphinx) -> Path | None:
+    """The binary this build indexes with; None when the site uses Sphinx's search."""
+    builder = getattr(app, "builder", None)
+    if not isinstance(builder, StandaloneHTMLBuilder) or builder.name not in ("html", "dirhtml"):
+        return None
+    return getattr(app, "kb_pagefind", None)
+
+
+def take_over_search(app: Sphinx) -> None:
+    """builder-inited: with Pagefind, Sphinx's indexer is not run and its search page is ours."""
+    if pagefind_binary(app) is None:
+        return
+    app.builder.search = False  # type: ignore[attr-defined]
+    app.add_js_file("kb-search.js", type="module")
+    app.add_css_file("kb-search.css")
+
+
+def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """html-collect-pages: Sphinx only writes search.html while its own indexer is on."""
+    if pagefind_binary(app) is None:
+        return
+    catalog = get_catalog(app.env)
+    options = [(c.name, len(catalog.ancestors(c)) - 1) for c in catalog.listed_categories]
+    yield "search", {"kb_search_categories": options}, "search.html"
+
+
+def data_span(attribute: str, values: dict[str, str]) -> str:
+    """A hidden element whose attributes Pagefind reads (`key[data-key]`), text-free so that
+    the values are not indexed twice."""
+    keys = ", ".join(f"{key}[data-kb-{key}]" for key in values)
+    attrs = "".join(f' data-kb-{key}="{html.escape(value)}"' for key, value in values.items())
+    return f'<span hidden {attribute}="{keys}"{attrs}></span>'
+
+
+def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The attributes of the element around a page's content, and the data inside it."""
+    post = catalog.post_for_docname(pagename)
+    if post is not None:
+        if post.is_draft:
+            # Preview builds show drafts; a preview deployed by mistake must not make them findable.
+            return 'data-pagefind-ignore="all"', ""
+        category = catalog.category_of(post)
+        meta = {"title": post.title, "description": post.summary, "category": category.name, "kind": "post"}
+        if post.date:
+            meta["date"] = post.date.isoformat()
+        if context.get("kb_image"):
+            meta["image"] = str(context["kb_image"]).lstrip("/")
+        data = [data_span("data-pagefind-meta", meta)]
+        data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
+        data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
+        if post.date:
+            data.append(data_span("data-pagefind-sort", {"date": post.date.isoformat()}))
+        return "data-pagefind-body", "".join(data)
+    category, page = catalog.category_page_for_docname(pagename)
+    if category is not None:
+        if page > 1:
+            return "", ""  # page 1 stands for the category; the cards are not indexed anyway
+        description = category_description(category, site_name(app))
+        meta = {"title": category.name, "description": description, "kind": "category"}
+        data = [data_span("data-pagefind-meta", meta)]
+        data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
+        return 'data-pagefind-body data-pagefind-weight="0.5"', "".join(data)
+    if pagename in app.env.found_docs:
+        # The home page and hand-written pages are content too; excluded posts never get here.
+        meta = {"title": str(context.get("title") or ""), "kind": "page"}
+        return "data-pagefind-body", data_span("data-pagefind-meta", meta)
+    return "", ""
+
+
+def mark_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context (after metadata.py): what the page template wraps around the content."""
+    context["kb_pagefind"] = pagefind_binary(app) is not None
+    if not context["kb_pagefind"] or doctree is None:
+        return
+    attrs, data = search_marks(app, get_catalog(app.env), pagename, context)
+    context["kb_search_attrs"] = attrs
+    context["kb_search_data"] = data
+
+
+def run_pagefind(binary: Path, site: Path) -> tuple[int, float]:
+    """Index `site` into a fresh folder and swap it in; (pages indexed, seconds)."""
+    start = time.perf_counter()
+    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
+    try:
+        result = subprocess.run(
+            [
+                str(binary),
+                "--site",
+                str(site),
+                "--output-path",
+                str(fresh),
+                "--exclude-selectors",
+                EXCLUDE_SELECTORS,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError((result.stderr or result.stdout).strip()[-2000:])
+        target = site / INDEX_DIR
+        old = site.parent / f"{fresh.name}-old"
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    entry = json.loads((site / INDEX_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+    return pages, time.perf_counter() - start
+
+
+def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
+    stack = [site]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith(("_", ".")):
+                        stack.append(Path(entry.path))
+                elif entry.name.endswith(".html"):
+                    yield entry
+
+
+def needs_index(app: Sphinx, site: Path, state_path: Path, binary: Path) -> tuple[bool, dict[str, Any]]:
+    """Whether any indexable page changed since the last index (re-indexing 10,000 pages takes
+    seconds; most rebuilds change nothing or one page)."""
+    skip = {Path(app.builder.get_outfilename(name)).resolve() for name in UNINDEXED_PAGES}
+    count, newest = 0, 0
+    for entry in html_files(site):
+        if Path(entry.path).resolve() in skip:
+            continue
+        count += 1
+        newest = max(newest, entry.stat().st_mtime_ns)
+    state = {"pages": count, "newest": newest, "binary": str(binary)}
+    try:
+        previous = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    entry_file = site / INDEX_DIR / "pagefind-entry.json"
+    return previous != state or not entry_file.is_file(), state
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished (after output.py removed the pages that left): index the site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    binary = pagefind_binary(app)
+    if binary is None:
+        if app.builder.name in ("html", "dirhtml"):
+            # An index from an earlier Pagefind build would be stale and is no longer used.
+            shutil.rmtree(site / INDEX_DIR, ignore_errors=True)
+        return
+    # Left by an earlier build with Sphinx's search: stale, and it holds every word of the site.
+    (site / "searchindex.js").unlink(missing_ok=True)
+    state_path = Path(app.doctreedir) / STATE_FILE
+    changed, state = needs_index(app, site, state_path, binary)
+    if not changed:
+        logger.info("search index: up to date")
+        return
+    try:
+        pages, seconds = run_pagefind(binary, site)
+    except (OSError, RuntimeError, ValueError) as error:
+        logger.warning(
+            "Pagefind could not index the site, search shows the previous index: %s",
+            error,
+            type="kb",
+            subtype="search",
+        )
+        return
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    logger.info("search index: %d pages indexed by Pagefind in %.1f s", pages, seconds)

@@ -83,10 +83,14 @@ def choose_search(app: Sphinx, config: Config) -> None:
             subtype="config",
         )
         mode = "pagefind"
+    # The engine in effect is a config value, so that switching engines (also when the binary
+    # appears or goes) rewrites every page: the pages carry the engine's marks and scripts.
+    config.kb_search = mode
     if mode != "pagefind":
         return
     binary, why = find_pagefind()
     if binary is None:
+        config.kb_search = "sphinx"
         logger.warning(
             "search falls back to Sphinx's built-in search: %s (install it with "
             "`pip install 'pagefind[bin]'`, or set kb_search = 'sphinx' to choose Sphinx's search)",
@@ -111,7 +115,7 @@ def take_over_search(app: Sphinx) -> None:
     if pagefind_binary(app) is None:
         return
     app.builder.search = False  # type: ignore[attr-defined]
-    app.add_js_file("kb-search.js", type="module")
+    app.add_js_file("kb-search.js", loading_method="defer")
     app.add_css_file("kb-search.css")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import os
 import re
 import shutil
@@ -168,3 +170,46 @@ def clean_copy(srcdir: Path, dest: Path) -> Path:
 
     shutil.copytree(srcdir, dest, ignore=ignore)
     return dest
+
+
+def pagefind_files(outdir: Path) -> dict[str, bytes]:
+    """Pagefind's index as written: each fragment/index/filter file's decompressed bytes, by name.
+
+    Pagefind gzips its files behind a `pagefind_dcd` signature; fragments are JSON, index and
+    filter chunks CBOR (whose strings are plain UTF-8, so a word can be looked for directly)."""
+    files = {}
+    for path in sorted((outdir / "_pagefind").glob("*/*.pf_*")):
+        data = gzip.decompress(path.read_bytes())
+        files[f"{path.parent.name}/{path.name}"] = data.removeprefix(b"pagefind_dcd")
+    return files
+
+
+def pagefind_pages(outdir: Path) -> dict[str, dict[str, Any]]:
+    """The pages in the Pagefind index: URL -> its fragment (content, meta, filters, ...)."""
+    pages = {}
+    for name, data in pagefind_files(outdir).items():
+        if name.startswith("fragment/"):
+            fragment = json.loads(data)
+            pages[fragment["url"]] = fragment
+    entry = json.loads((outdir / "_pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert len(pages) == sum(lang["page_count"] for lang in entry["languages"].values())
+    return pages
+
+
+def search_text(result: BuildResult) -> str:
+    """Everything the site's search holds: Pagefind's files, or Sphinx's searchindex.js."""
+    if (result.outdir / "_pagefind").is_dir():
+        assert not (result.outdir / "searchindex.js").exists()
+        return b"\n".join(pagefind_files(result.outdir).values()).decode("utf-8", "replace")
+    return (result.outdir / "searchindex.js").read_text(encoding="utf-8")
+
+
+def search_state(result: BuildResult) -> dict[str, Any]:
+    """The search index as data, for comparing an incremental build with a clean one."""
+    if (result.outdir / "_pagefind").is_dir():
+        return pagefind_pages(result.outdir)
+    text = (result.outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for key in ("terms", "titleterms"):
+        data[key] = {term: docs for term, docs in data[key].items() if docs != []}
+    return data

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 
 import pytest
-from conftest import BuildResult, build, meta, nav_tree, write_post
+from conftest import BuildResult, build, meta, nav_tree, search_text, write_post
 
 DRAFT_WORD = "quokkafluxion"  # appears only in blog/secret-plans.md, the test root's draft
 BANNER = "This article is a draft: it is shown only in preview builds and is not published."
@@ -60,7 +59,7 @@ def assert_draft_left_out(result: BuildResult) -> None:
         assert "secret-plans" not in html, path
         assert "Secret Plans" not in html, path
         assert DRAFT_WORD not in html, path
-    search = (out / "searchindex.js").read_text(encoding="utf-8")
+    search = search_text(result)
     assert DRAFT_WORD not in search
     assert "secret" not in search.lower()
     assert sitemap(result) == PUBLISHED_SITEMAP
@@ -190,19 +189,12 @@ def test_preview_sitemap_keeps_category_dates_of_published_posts(make_project, m
     assert "2025-01-10" not in text
 
 
-def search_terms(result: BuildResult) -> dict[str, object]:
-    """The search index's terms that lead to at least one page."""
-    text = (result.outdir / "searchindex.js").read_text(encoding="utf-8")
-    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    return {term: docs for term, docs in data["terms"].items() if docs != []}
-
-
 def test_default_build_after_preview_takes_the_draft_out_of_listings_and_search(make_project, monkeypatch):
     monkeypatch.delenv("KB_DRAFTS", raising=False)
     src = make_project()
     preview = build(src, overrides={"kb_drafts": True})
     preview.assert_no_warnings()
-    assert DRAFT_WORD in search_terms(preview)
+    assert DRAFT_WORD not in search_text(preview)  # Pagefind skips drafts even in a preview
     result = build(src)
     result.assert_no_warnings()
     assert cards(result.html("category/security.html")) == [("Phishing 101", [])]
@@ -210,7 +202,7 @@ def test_default_build_after_preview_takes_the_draft_out_of_listings_and_search(
     for path in ("index.html", "blog/phishing-101.html", "category/security.html"):
         assert "Secret Plans" not in result.html(path).get_text(), path
     assert sitemap(result) == PUBLISHED_SITEMAP
-    assert DRAFT_WORD not in search_terms(result)
+    assert DRAFT_WORD not in search_text(result)
 
 
 def test_default_build_after_preview_removes_the_draft_page(make_project, monkeypatch):
@@ -247,12 +239,15 @@ def preview_then_default(src) -> str:
     return DRAFT_WORD
 
 
+@pytest.mark.parametrize("engine", ["pagefind", "sphinx"])
 @pytest.mark.parametrize("scenario", [preview_then_default, make_draft_again], ids=lambda f: f.__name__)
-def test_no_draft_word_stays_in_search_index(make_project, monkeypatch, scenario):
+def test_no_draft_word_stays_in_search_index(make_project, monkeypatch, scenario, engine):
     monkeypatch.delenv("KB_DRAFTS", raising=False)
     src = make_project()
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"kb_search = {engine!r}\n")
     word = scenario(src)
     result = build(src)
     result.assert_no_warnings()
-    assert word not in search_terms(result)
-    assert word not in (result.outdir / "searchindex.js").read_text(encoding="utf-8")
+    assert (result.outdir / ("_pagefind" if engine == "pagefind" else "searchindex.js")).exists()
+    assert word not in search_text(result)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BuildResult, build, clean_copy, meta, nav_links, nav_tree, touch_later, write_post
+from conftest import (
+    BuildResult,
+    build,
+    clean_copy,
+    meta,
+    nav_links,
+    nav_tree,
+    search_state,
+    search_text,
+    touch_later,
+    write_post,
+)
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -53,21 +63,6 @@ def card(soup, title: str):
     """The post card whose title link reads `title`."""
     (found,) = [c for c in soup.select(".kb-post-card") if titles(c) == [title]]
     return found
-
-
-def search_index(result: BuildResult) -> dict:
-    """searchindex.js as data, without the terms that no page contains any more.
-
-    When a page leaves the index, Sphinx prunes its number from each term but keeps a term whose
-    list became empty (`"phish": []`); a clean build never has those. They match nothing, so
-    they are dropped before comparing here (that a draft's words stay readable in the file is
-    reported by test_drafts.py).
-    """
-    text = (result.outdir / "searchindex.js").read_text(encoding="utf-8")
-    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    for key in ("terms", "titleterms"):
-        data[key] = {term: docs for term, docs in data[key].items() if docs != []}
-    return data
 
 
 def sitemap_locs(result: BuildResult) -> list[str]:
@@ -237,7 +232,7 @@ def check_publish(b: BuildResult) -> None:
         [("Backup & Recovery", "1", [])],
     )
     assert "https://kb.test/blog/secret-plans.html" in sitemap_locs(b)
-    assert "quokkafluxion" in (b.outdir / "searchindex.js").read_text(encoding="utf-8")
+    assert "quokkafluxion" in search_text(b)
 
 
 def retitle(src: Path) -> None:
@@ -360,7 +355,7 @@ def test_incremental_build_matches_clean_build(make_project, tmp_path, change):
     assert (incremental.outdir / "sitemap.xml").read_text(encoding="utf-8") == (
         clean.outdir / "sitemap.xml"
     ).read_text(encoding="utf-8")
-    assert search_index(incremental) == search_index(clean)
+    assert search_state(incremental) == search_state(clean)
 
 
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])
@@ -373,7 +368,7 @@ def test_incremental_build_leaves_no_page_of_removed_content(make_project, tmp_p
         assert not (incremental.outdir / page).exists()
         assert not (incremental.outdir / "_sources" / f"{docname}.md.txt").exists()
     assert incremental.pages() == clean.pages()
-    assert search_index(incremental) == search_index(clean)
+    assert search_state(incremental) == search_state(clean)
 
 
 # --- parallel ------------------------------------------------------------------------------------
@@ -409,4 +404,4 @@ def test_parallel_incremental_build_matches_clean_build(make_project, tmp_path):
     clean = build(clean_copy(src, tmp_path / "clean"), outdir=tmp_path / "clean-out" / "html", fresh=True)
     clean.assert_no_warnings()
     assert incremental.pages() == clean.pages()
-    assert search_index(incremental) == search_index(clean)
+    assert search_state(incremental) == search_state(clean)

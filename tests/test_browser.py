@@ -1,0 +1,283 @@
+"""Search in a real browser: the shipped knowledge base, served over HTTP, driven in Chromium.
+
+Debian's chromium (/usr/bin/chromium) is driven by Playwright. Without it these tests are
+skipped, unless KB_REQUIRE_BROWSER=1 (set by .ci/run) makes that a failure. Screenshots of the
+results land in test-artifacts/ (KB_TEST_ARTIFACTS overrides the folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from sphinx_kb.serve import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root in a container: no sandbox; and no calls home (this machine's network is closed).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("KB_TEST_ARTIFACTS", REPO / "test-artifacts"))
+ARTICLE = "What to Look for in an Outsourced IT Partner"
+DRAFT_WORD = "quokkafluxion"  # only in source/blog/zero-trust-roadmap.md, a draft
+
+
+def browser_missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (make test installs requirements-test.txt)"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def playwright_browser():
+    missing = browser_missing()
+    if missing:
+        if os.environ.get("KB_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests cannot run: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def build_site(root: Path, builder: str = "html", env: dict[str, str] | None = None) -> Path:
+    """conf.py and source/ copied and built with sphinx-build, as `make html` runs it."""
+    shutil.copy(REPO / "conf.py", root / "conf.py")
+    shutil.copytree(REPO / "source", root / "source", ignore=shutil.ignore_patterns("index.md", "category"))
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", builder, "source", "_build", "-c", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    assert run.returncode == 0, run.stderr
+    return root / "_build" / builder
+
+
+def serve(site: Path) -> Iterator[str]:
+    server = make_server(site, port=0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def preview_site(tmp_path_factory: pytest.TempPathFactory, playwright_browser) -> Iterator[str]:
+    """The shipped site as a draft preview (KB_DRAFTS=1): drafts are on it, never in its search."""
+    site = build_site(tmp_path_factory.mktemp("preview"), env={"KB_DRAFTS": "1"})
+    assert (site / "blog/zero-trust-roadmap.html").is_file()
+    yield from serve(site)
+
+
+@pytest.fixture
+def page(playwright_browser, request):
+    """A fresh page whose console errors and failed requests fail the test."""
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield page
+    context.close()
+    assert problems == [], problems
+
+
+def result_titles(page, scope: str = ".kb-search-results") -> list[str]:
+    return [t.inner_text() for t in page.locator(f"{scope} .kb-search-result-title").all()]
+
+
+def search_page(page, base: str, query: str) -> list[str]:
+    page.goto(base + "search.html")
+    page.fill("#kb-search-input", query)
+    wait_for_status(page, query)
+    return result_titles(page)
+
+
+def wait_for_status(page, text: str) -> None:
+    """Wait until the search page's status line (written once results are shown) says `text`."""
+    page.wait_for_function(
+        "text => document.querySelector('.kb-search-status').textContent.includes(text)", arg=text
+    )
+
+
+def save_screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_typing_in_the_sidebar_box_shows_the_article_first_and_opens_it(page, preview_site):
+    page.goto(preview_site + "blog/the-3-2-1-backup-rule.html")
+    box = page.locator("input.sidebar-search")
+    box.click()
+    box.type("outsourced IT partner", delay=20)
+    first = page.locator(".kb-search-popup [role=option]").first
+    first.wait_for()
+    assert result_titles(page, ".kb-search-popup")[0] == ARTICLE
+    assert box.get_attribute("aria-expanded") == "true"
+    save_screenshot(page, "search-popup.png")
+    # Keyboard: the arrow chooses the first result, Enter opens it.
+    page.keyboard.press("ArrowDown")
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/blog/outsourced-it-partner.html")
+    assert page.locator("h1").first.inner_text().startswith(ARTICLE)
+
+
+def test_enter_without_a_choice_opens_the_search_page_and_escape_closes(page, preview_site):
+    page.goto(preview_site + "index.html")
+    box = page.locator("input.sidebar-search")
+    box.fill("backup")
+    popup = page.locator(".kb-search-popup").first
+    popup.locator("[role=option]").first.wait_for()
+    page.keyboard.press("Escape")
+    assert popup.is_hidden()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=backup")
+    page.locator(".kb-search-results .kb-search-result").first.wait_for()
+    assert page.input_value("#kb-search-input") == "backup"
+    assert "The 3-2-1 Backup Rule Explained" in result_titles(page)
+
+
+def test_search_page_finds_the_article_by_what_it_says(page, preview_site):
+    assert search_page(page, preview_site, "outsourced IT partner")[0] == ARTICLE
+    # "24/7" and "round-the-clock" only appear in the article's body.
+    assert ARTICLE in search_page(page, preview_site, "24/7")
+    assert ARTICLE in search_page(page, preview_site, "round-the-clock")
+    result = page.locator(".kb-search-result").first
+    assert result.locator(".kb-search-result-meta").inner_text().startswith("Managed IT")
+    marks = [m.inner_text().lower() for m in result.locator(".kb-search-result-excerpt mark").all()]
+    assert any("round" in m for m in marks), marks
+    assert result.locator("a").get_attribute("href").endswith("/blog/outsourced-it-partner.html")
+
+
+def test_results_update_while_typing(page, preview_site):
+    page.goto(preview_site + "search.html")
+    field = page.locator("#kb-search-input")
+    field.type("phish", delay=30)
+    wait_for_status(page, "phish")
+    assert result_titles(page)[0] == "Phishing Awareness Training That Actually Works"
+    field.type("ing awareness", delay=30)
+    wait_for_status(page, "awareness")
+    assert result_titles(page)[0] == "Phishing Awareness Training That Actually Works"
+    # The URL keeps the query, so a search can be shared.
+    assert page.url.endswith("search.html?q=phishing+awareness")
+
+
+def test_category_filter_narrows_the_results(page, preview_site):
+    everywhere = search_page(page, preview_site, "backup")
+    assert len(everywhere) >= 3
+    labels = [m.inner_text() for m in page.locator(".kb-search-results .kb-search-result-meta").all()]
+    assert any(not label.startswith("Managed IT") for label in labels), labels
+    page.select_option(".kb-search-category", "Managed IT")
+    wait_for_status(page, "in Managed IT")
+    narrowed = result_titles(page)
+    assert 0 < len(narrowed) < len(everywhere)
+    labels = [m.inner_text() for m in page.locator(".kb-search-results .kb-search-result-meta").all()]
+    assert labels and all(label.startswith("Managed IT") for label in labels), labels
+    assert "category=Managed+IT" in page.url
+    # A parent category includes its subcategories' posts.
+    page.select_option(".kb-search-category", "Cybersecurity")
+    wait_for_status(page, "in Cybersecurity")
+    assert "The 3-2-1 Backup Rule Explained" in result_titles(page)
+    save_screenshot(page, "search-results.png")
+
+
+def test_a_drafts_words_find_nothing_even_in_a_preview_build(page, preview_site):
+    assert search_page(page, preview_site, DRAFT_WORD) == []
+    assert page.locator(".kb-search-status").inner_text().startswith("No results")
+    # Its title finds other pages that use the words, never the draft itself.
+    assert not [t for t in search_page(page, preview_site, "zero trust roadmap") if "Zero Trust" in t]
+
+
+def brightness(css_color: str) -> int:
+    """r + g + b of a computed `rgb(...)` / `rgba(...)` colour."""
+    return sum(int(c) for c in css_color[css_color.index("(") + 1 : -1].split(",")[:3])
+
+
+def test_search_fits_dark_mode(playwright_browser, preview_site):
+    context = playwright_browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(preview_site + "search.html?q=backup")
+        page.locator(".kb-search-result").first.wait_for()
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.kb-search-input')).backgroundColor"
+        )
+        text = page.evaluate("getComputedStyle(document.querySelector('.kb-search-result-excerpt')).color")
+        # furo's dark palette: a dark field, light text.
+        assert sum(int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3]) < 150, (
+            background
+        )
+        assert sum(int(c) for c in text[text.index("(") + 1 : -1].split(",")[:3]) > 450, text
+        save_screenshot(page, "search-results-dark.png")
+    finally:
+        context.close()
+
+
+def test_opened_from_the_file_system_search_says_how_to_serve_it(playwright_browser, tmp_path_factory):
+    site = build_site(tmp_path_factory.mktemp("files"))
+    page = playwright_browser.new_page()
+    try:
+        page.goto((site / "search.html").as_uri() + "?q=backup")
+        status = page.locator(".kb-search-status")
+        wait_for_status(page, "HTTP")
+        assert "make serve" in status.inner_text()
+    finally:
+        page.close()
+
+
+def test_dirhtml_site_search_links_to_directory_urls(page, playwright_browser, tmp_path_factory):
+    site = build_site(tmp_path_factory.mktemp("dirhtml"), "dirhtml")
+    for base in serve(site):
+        page.goto(base + "blog/the-3-2-1-backup-rule/")
+        page.locator("input.sidebar-search").fill("outsourced IT partner")
+        page.locator(".kb-search-popup [role=option]").first.wait_for()
+        assert result_titles(page, ".kb-search-popup")[0] == ARTICLE
+        href = page.locator(".kb-search-popup [role=option] a").first.get_attribute("href")
+        assert href == "/blog/outsourced-it-partner/"
+        page.keyboard.press("Enter")  # nothing chosen: the search page, at its directory URL
+        page.wait_for_url("**/search/?q=outsourced+IT+partner")
+        page.locator(".kb-search-results .kb-search-result").first.wait_for()
+        assert result_titles(page)[0] == ARTICLE
+
+
+def test_without_pagefind_sphinx_search_works(page, playwright_browser, tmp_path_factory):
+    site = build_site(
+        tmp_path_factory.mktemp("fallback"), env={"PAGEFIND_BINARY_PATH": "/nonexistent/pagefind"}
+    )
+    assert not (site / "_pagefind").exists()
+    for base in serve(site):
+        page.goto(base + "search.html?q=outsourced")
+        page.locator("#search-results li").first.wait_for()
+        assert ARTICLE in page.locator("#search-results").inner_text()

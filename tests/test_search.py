@@ -1,0 +1,267 @@
+"""Site search: what the pages mark for Pagefind, the index the build writes, and the fallback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import BuildResult, build, pagefind_pages, search_text, touch_later, write_post
+
+from sphinx_kb import cli
+from sphinx_kb.serve import make_server
+
+DRAFT_WORD = "quokkafluxion"  # only in blog/secret-plans.md, the test root's draft
+
+
+def scope(result: BuildResult, path: str):
+    """The element around a page's content that carries the Pagefind attributes, or None."""
+    return result.html(path).select_one("article .kb-search-scope")
+
+
+def test_posts_are_indexed_with_metadata_filters_and_sort(make_project):
+    result = build(make_project())
+    result.assert_no_warnings()
+    pages = pagefind_pages(result.outdir)
+    post = pages["/blog/backup-rule.html"]
+    assert post["meta"]["title"] == "The 3-2-1 Backup Rule"
+    assert post["meta"]["description"] == "Three copies, two media, one off-site."
+    assert post["meta"]["category"] == "Backup & Recovery"
+    assert post["meta"]["date"] == "2024-09-05"
+    assert post["meta"]["kind"] == "post"
+    image = post["meta"]["image"]
+    assert (result.outdir / image).is_file(), image
+    # A subcategory's post is found under its parent category's filter too.
+    assert post["filters"]["category"] == ["Security", "Backup & Recovery"]
+    assert "Keep three copies." in post["content"]
+    tagged = pages["/blog/outsourced-it-partner.html"]
+    assert tagged["filters"]["category"] == ["Managed IT"]
+    html = result.html("blog/backup-rule.html")
+    assert html.select_one('[data-pagefind-sort="date[data-kb-date]"]')["data-kb-date"] == "2024-09-05"
+
+
+def test_tags_are_a_filter_with_one_value_each(make_project):
+    src = make_project()
+    write_post(
+        src,
+        "tagged",
+        'title: "Tagged Post"\nslug: tagged\ncategory: Managed IT\nexcerpt: "Tags."\n'
+        "date: 2024-02-02\ntags: [backup, cloud, remote work]",
+    )
+    result = build(src)
+    result.assert_no_warnings()
+    post = pagefind_pages(result.outdir)["/blog/tagged.html"]
+    assert post["filters"]["tag"] == ["backup", "cloud", "remote work"]
+
+
+def test_only_the_content_is_indexed_not_the_navigation(make_project):
+    result = build(make_project())
+    pages = pagefind_pages(result.outdir)
+    post = pages["/blog/backup-rule.html"]["content"]
+    # The sidebar lists other posts and categories, the footer the copyright: none of it is content.
+    for chrome in ("Phishing 101", "Helpdesk Basics", "Managed IT", "Copyright", "Made with", "Home"):
+        assert chrome not in post, chrome
+    # Nor is the line under the title (category · date), shown with every result anyway.
+    assert "September 5, 2024" not in post
+    # The sidebar element is outside the indexed element on every page.
+    html = result.html("blog/backup-rule.html")
+    assert html.select(".sidebar-tree [data-pagefind-body]") == []
+    assert html.select_one("[data-pagefind-body]").find_parent("article") is not None
+
+
+def test_listing_pages_index_their_own_text_not_the_post_cards(make_project):
+    src = make_project()
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("kb_posts_per_page = 1\n")
+    result = build(src)
+    result.assert_no_warnings()
+    pages = pagefind_pages(result.outdir)
+    category = pages["/category/managed-it.html"]
+    assert category["meta"]["kind"] == "category"
+    assert category["meta"]["title"] == "Managed IT"
+    assert "Everything about managed services." in category["content"]
+    # The cards' titles and excerpts belong to the posts' own results.
+    assert "Outsourced" not in category["content"]
+    assert category["filters"]["category"] == ["Managed IT"]
+    # Posts outrank the category pages that list them.
+    assert scope(result, "category/managed-it.html")["data-pagefind-weight"] == "0.5"
+    # Numbered pages repeat page 1: not indexed.
+    assert (result.outdir / "category/managed-it/page/2.html").is_file()
+    assert "/category/managed-it/page/2.html" not in pages
+    assert scope(result, "category/managed-it/page/2.html") is None
+    assert "/" in pages  # the home page
+    assert not any(url.endswith(("search.html", "genindex.html")) for url in pages)
+
+
+def test_drafts_are_never_indexed_not_even_in_a_preview_build(make_project, monkeypatch):
+    monkeypatch.delenv("KB_DRAFTS", raising=False)
+    result = build(make_project(), overrides={"kb_drafts": True})
+    result.assert_no_warnings()
+    assert (result.outdir / "blog/secret-plans.html").is_file()  # shown in the preview ...
+    draft = scope(result, "blog/secret-plans.html")
+    assert draft["data-pagefind-ignore"] == "all"  # ... but marked for the indexer to skip
+    assert not draft.has_attr("data-pagefind-body")
+    assert "/blog/secret-plans.html" not in pagefind_pages(result.outdir)
+    assert DRAFT_WORD not in search_text(result)
+    assert "Secret Plans" not in search_text(result)
+    # The published posts are still there.
+    assert "/blog/phishing-101.html" in pagefind_pages(result.outdir)
+
+
+def test_sphinx_indexer_is_off_and_the_search_page_is_pagefinds(make_project):
+    result = build(make_project())
+    out = result.outdir
+    assert not (out / "searchindex.js").exists()
+    page = result.html("search.html")
+    assert page.select_one("[data-kb-search-page] input[name=q]") is not None
+    assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    scripts = [s.get("src", "") for s in page.find_all("script")]
+    assert any("_static/kb-search.js" in s for s in scripts)
+    assert not any("searchtools.js" in s or "searchindex.js" in s for s in scripts)
+    # Every category of the tree is offered as a filter, subcategories under their parent.
+    options = [o["value"] for o in page.select(".kb-search-category option")]
+    assert options == ["", "Managed IT", "Security", "Backup & Recovery"]
+    # The script reaches Pagefind through the output folder it was built into.
+    assert (out / "_static/kb-search.js").is_file()
+    assert (out / "_pagefind/pagefind.js").is_file()
+
+
+def test_incremental_builds_update_the_index_and_leave_nothing_stale(make_project):
+    src = make_project()
+    first = build(src)
+    first.assert_no_warnings()
+    assert "/blog/helpdesk-basics.html" in pagefind_pages(first.outdir)
+
+    # Nothing changed: the index is not rebuilt.
+    before = {p: p.stat().st_mtime_ns for p in (src / "_build/html/_pagefind").rglob("*")}
+    again = build(src)
+    assert "search index: up to date" in again.status
+    assert {p: p.stat().st_mtime_ns for p in (src / "_build/html/_pagefind").rglob("*")} == before
+
+    # A body edit reaches the index; a deleted post leaves it, with none of its files left.
+    post = src / "blog/phishing-101.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nWatch for zebrafrond links.\n", encoding="utf-8")
+    touch_later(post)
+    (src / "blog/helpdesk-basics.md").unlink()
+    result = build(src)
+    result.assert_no_warnings()
+    # 3 posts, 3 category pages and the home page.
+    assert "search index: 7 pages indexed by Pagefind" in result.status
+    pages = pagefind_pages(result.outdir)
+    assert "zebrafrond" in pages["/blog/phishing-101.html"]["content"]
+    assert "/blog/helpdesk-basics.html" not in pages
+    assert "Helpdesk" not in search_text(result)
+    assert not [p for p in (src / "_build").iterdir() if p.name.startswith(".pagefind-")]
+
+
+def test_dirhtml_index_has_directory_urls(make_project):
+    result = build(make_project(), "dirhtml")
+    result.assert_no_warnings()
+    pages = pagefind_pages(result.outdir)
+    assert "/blog/backup-rule/" in pages
+    assert "/category/security/" in pages
+    assert (result.outdir / "search/index.html").is_file()
+    assert not (result.outdir / "searchindex.js").exists()
+
+
+def test_parallel_build_writes_the_same_index(make_project, tmp_path):
+    src = make_project()
+    serial = build(src, outdir=tmp_path / "serial" / "html")
+    parallel = build(src, outdir=tmp_path / "parallel" / "html", parallel=2)
+    parallel.assert_no_warnings()
+    assert pagefind_pages(parallel.outdir) == pagefind_pages(serial.outdir)
+
+
+# --- without Pagefind -----------------------------------------------------------------------------
+
+
+def test_missing_pagefind_falls_back_to_sphinx_search_and_says_so_once(make_project, monkeypatch):
+    src = make_project()
+    build(src).assert_no_warnings()  # an earlier build with Pagefind left _pagefind/ behind
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(src / "no-such-pagefind"))
+    result = build(src)
+    assert result.statuscode == 0
+    lines = [line for line in result.warnings.splitlines() if "WARNING" in line]
+    assert len(lines) == 1, result.warnings
+    assert "search falls back to Sphinx's built-in search" in lines[0]
+    assert "no-such-pagefind" in lines[0] and "pagefind[bin]" in lines[0]
+    assert "[kb.search]" in lines[0]
+    out = result.outdir
+    assert not (out / "_pagefind").exists()  # stale, and nothing loads it any more
+    assert DRAFT_WORD not in (out / "searchindex.js").read_text(encoding="utf-8")
+    assert "phish" in (out / "searchindex.js").read_text(encoding="utf-8")
+    page = result.html("search.html")
+    assert page.select_one("[data-kb-search-page]") is None
+    assert any("searchtools.js" in s.get("src", "") for s in page.find_all("script"))
+    assert result.html("blog/backup-rule.html").select("[data-pagefind-body]") == []
+
+
+def test_the_fallback_warning_can_be_suppressed(make_project, monkeypatch):
+    src = make_project()
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('suppress_warnings = ["kb.search"]\n')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(src / "no-such-pagefind"))
+    build(src).assert_no_warnings()
+
+
+def test_sphinx_search_can_be_chosen(make_project):
+    result = build(make_project(), overrides={"kb_search": "sphinx"})
+    result.assert_no_warnings()
+    assert (result.outdir / "searchindex.js").is_file()
+    assert not (result.outdir / "_pagefind").exists()
+
+
+def test_an_unknown_search_engine_is_reported(make_project):
+    result = build(make_project(), overrides={"kb_search": "lunr"})
+    assert "kb_search = 'lunr' is not a search engine sphinx-kb knows" in result.warnings
+    assert "[kb.config]" in result.warnings
+    assert (result.outdir / "_pagefind/pagefind-entry.json").is_file()
+
+
+def test_a_failing_pagefind_keeps_the_previous_index_and_warns(make_project, monkeypatch, tmp_path):
+    src = make_project()
+    build(src).assert_no_warnings()
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: out of disk space' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    post = src / "blog/phishing-101.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    touch_later(post)
+    result = build(src)
+    assert "Pagefind could not index the site" in result.warnings
+    assert "out of disk space" in result.warnings
+    assert "[kb.search]" in result.warnings
+    assert "/blog/phishing-101.html" in pagefind_pages(result.outdir)
+
+
+# --- kb serve -------------------------------------------------------------------------------------
+
+
+def test_served_site_has_the_types_browsers_need(make_project):
+    result = build(make_project())
+    server = make_server(result.outdir, port=0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        wasm = next((result.outdir / "_pagefind").glob("wasm.*.pagefind"))
+        with urllib.request.urlopen(base + "_pagefind/pagefind.js") as response:
+            assert response.headers["Content-Type"] == "text/javascript"
+        with urllib.request.urlopen(base + "_pagefind/" + wasm.name) as response:
+            assert response.read() == wasm.read_bytes()
+        with urllib.request.urlopen(base + "_pagefind/pagefind-entry.json") as response:
+            assert json.loads(response.read())["languages"]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "blog/nothing-here.html")
+        assert missing.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_kb_serve_needs_a_built_site(tmp_path: Path, capsys):
+    assert cli.main(["serve", "--dir", str(tmp_path)]) == 2
+    assert "no built site" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 Debian's chromium (/usr/bin/chromium) is driven by Playwright. Without it these tests are
 skipped, unless KB_REQUIRE_BROWSER=1 (set by .ci/run) makes that a failure. Screenshots of the
-results land in test-artifacts/ (KB_TEST_ARTIFACTS overrides the folder).
+results land in tests/artifacts/ (KB_TEST_ARTIFACTS overrides the folder).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(os.environ.get("KB_TEST_ARTIFACTS", REPO / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("KB_TEST_ARTIFACTS", REPO / "tests" / "artifacts"))
 ARTICLE = "What to Look for in an Outsourced IT Partner"
 DRAFT_WORD = "quokkafluxion"  # only in source/blog/zero-trust-roadmap.md, a draft
 

@@ -9,6 +9,10 @@ fresh Python process:
   * an incremental rebuild (first -j in --jobs) after appending a sentence to one post's body;
   * a no-op rebuild right after it (nothing changed).
 
+Then it opens both search pages with --query in Chromium (Playwright) and weighs the search
+files the browser downloaded to show the results; the kb builds' Pagefind times come from their
+logs.
+
 Times are wall clock measured in this process around the child, so interpreter start-up and
 imports are included. Peak memory is what the child reports: its own ru_maxrss plus the
 RUSAGE_CHILDREN ru_maxrss (the largest -j worker), an upper bound since forked workers share
@@ -28,10 +32,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -87,7 +94,28 @@ MARKER = ".kb-bench"
 WARNING_RE = re.compile(r"\b(WARNING|ERROR|CRITICAL):")
 TYPE_RE = re.compile(r"\[([\w.-]+)\]\s*$")
 UPDATING_RE = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed")
+# sphinx_kb/search.py's info lines after a build.
+INDEX_RE = re.compile(r"search index: (\d+) pages indexed by Pagefind in ([\d.]+) s")
+INDEX_UP_TO_DATE = "search index: up to date"
 HEARTBEAT_S = 60
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FLOOR_SEARCH_FILES = {"searchindex.js", "_static/searchtools.js", "_static/language_data.js"}
+# Shown once the first query is answered: kb-search.js's result items; searchtools.js's first
+# result item, or its summary when nothing matched (it lists the results 5 ms apart).
+RESULTS_SHOWN = {
+    "kb": ".kb-search-results .kb-search-result",
+    "floor": "#search-results li, #search-results .search-summary:not(:empty)",
+}
+FIRST_QUERY_TARGET_KB = 300
+INDEX_SHARE_TARGET = 0.10
 
 
 def say(text: str) -> None:
@@ -240,12 +268,23 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         else 0,
         "log": str(stdout),
     }
+    # Pagefind's own timing (measured in the child around the indexer, part of `seconds`).
+    if m := INDEX_RE.search(log):
+        result["index_pages"], result["index_s"] = int(m.group(1)), float(m.group(2))
+        result["index_share"] = round(result["index_s"] / seconds, 3)
+    elif INDEX_UP_TO_DATE in log:
+        result["index_up_to_date"] = True
     status = "ok" if rc == 0 else f"EXIT {rc}"
     say(
         f"  {label}: {seconds:.1f} s, peak {result['peak_mb']:.0f} MB, cpu {result['cpu_s']:.1f} s, "
         f"read {result['pages_read']} / wrote {result['pages_written']} pages, "
         f"{result['warnings']} warnings, {result['errors']} errors, {status}"
     )
+    if "index_s" in result:
+        say(
+            f"    search index: {result['index_pages']} pages by Pagefind in {result['index_s']:.1f} s "
+            f"({result['index_share']:.1%} of the build)"
+        )
     if others is not None and others > 0.1 * seconds:
         say(
             f"    !! other processes used {others:.0f} CPU s meanwhile "
@@ -256,6 +295,102 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
     if len(found) > 5:
         say(f"    | ... {len(found) - 5} more in {stderr}")
     return result
+
+
+def search_file(variant: str, path: str) -> bool:
+    """Whether a downloaded file is there for search (not the page itself or the theme)."""
+    if variant == "kb":
+        return path.startswith("_pagefind/") or path == "_static/kb-search.js"
+    # English stemming is inlined in language_data.js; other languages may load a stemmer file.
+    return path in FLOOR_SEARCH_FILES or (path.startswith("_static/") and path.endswith("stemmer.js"))
+
+
+def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str, object]:
+    """Open the site's search page with `query` in a fresh browser context and weigh what it
+    downloaded until the results were shown (bodies as received: no compression on localhost)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from sphinx_kb.serve import make_server
+
+    server = make_server(site, port=0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        responses: list[Any] = []
+        page.on("response", lambda response: responses.append(response))
+        start = time.perf_counter()
+        page.goto(base + "search.html?" + urlencode({"q": query}))
+        page.wait_for_selector(RESULTS_SHOWN[variant], timeout=180_000)
+        shown_s = time.perf_counter() - start
+        # Wait for the network to go quiet, so that the result pages searchtools.js fetches for
+        # its excerpts (after the results are listed) are seen too.
+        seen, quiet_since, deadline = len(responses), time.monotonic(), time.monotonic() + 15
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 1:
+            page.wait_for_timeout(200)
+            if len(responses) != seen:
+                seen, quiet_since = len(responses), time.monotonic()
+        status = page.locator(".kb-search-status" if variant == "kb" else ".search-summary").first
+        files: Counter[str] = Counter()
+        fetched: dict[str, int] = {}
+        rest = 0
+        for response in list(responses):
+            if not response.url.startswith(base):
+                continue
+            path = unquote(urlsplit(response.url).path).lstrip("/")
+            try:
+                size = len(response.body())
+            except PlaywrightError:
+                continue  # redirects and aborted requests have no body
+            if search_file(variant, path):
+                files[path] += size
+            elif response.request.resource_type in ("fetch", "xhr"):
+                fetched[path] = size
+            else:
+                rest += size
+        return {
+            "total_kb": round(sum(files.values()) / 1e3, 1),
+            "files": dict(files.most_common()),
+            "seconds_to_results": round(shown_s, 2),
+            "status": " ".join(status.inner_text().split()) or "still listing results",
+            "other_fetches": len(fetched),
+            "other_fetches_kb": round(sum(fetched.values()) / 1e3, 1),
+            "page_and_theme_kb": round(rest / 1e3, 1),
+        }
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+def measure_first_query(
+    results: dict[str, dict], sites: dict[str, Path], query: str, chromium: str
+) -> str | None:
+    """first_query on each variant's site, into its results; why it was skipped, or None."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return "needs chromium and playwright"
+    if not Path(chromium).is_file():
+        return "needs chromium and playwright"
+    say(f"== first query {query!r} in Chromium")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for name, site in sites.items():
+                try:
+                    found = first_query(name, site, query, browser)
+                    shown = found["seconds_to_results"]
+                    say(f"  {name}: {found['total_kb']:.1f} KB, results after {shown:.1f} s")
+                except Exception as error:  # a measurement, never a reason to lose the builds
+                    found = {"error": f"{type(error).__name__}: {error}"[:500]}
+                    say(f"  {name}: failed: {found['error']}")
+                results[name]["first_query"] = found
+            browser.close()
+    except Exception as error:
+        return f"Chromium could not be used: {type(error).__name__}: {error}"[:500]
+    return None
 
 
 def prepare(work: Path, posts_dir: Path) -> dict[str, dict[str, Path]]:
@@ -314,7 +449,69 @@ def figures(result: dict, jobs: list[int]) -> dict[str, float | None]:
     rows["incremental rebuild (s)"] = result["incremental"]["seconds"]
     rows["  pages re-read / written"] = None
     rows["no-op rebuild (s)"] = result["noop"]["seconds"]
+    for j in jobs:
+        rows[f"Pagefind index -j {j} (s)"] = result["full"][str(j)].get("index_s")
+    rows["Pagefind index, incremental (s)"] = result["incremental"].get("index_s")
+    rows["first-query download (KB)"] = (result.get("first_query") or {}).get("total_kb")
     return rows
+
+
+def file_lines(files: dict[str, int]) -> list[str]:
+    """One line per file, or per folder of more than 5 (Pagefind's fragments), largest first."""
+    per_folder = Counter(str(PurePosixPath(f).parent) for f in files)
+    groups: dict[str, list[int]] = {}
+    for path, size in files.items():
+        folder = str(PurePosixPath(path).parent)
+        key = f"{folder}/* ({per_folder[folder]} files)" if per_folder[folder] > 5 else path
+        groups.setdefault(key, []).append(size)
+    totals = sorted(((sum(sizes), key) for key, sizes in groups.items()), reverse=True)
+    return [f"{size / 1e3:8.1f} KB  {key}" for size, key in totals]
+
+
+def report_search(results: dict, jobs: list[int], info: dict) -> None:
+    say("")
+    say(
+        f"Search (targets: Pagefind indexing under {INDEX_SHARE_TARGET:.0%} of a full build, "
+        f"a first query under {FIRST_QUERY_TARGET_KB} KB):"
+    )
+    if "kb" in results:
+        kb = results["kb"]
+        builds = {f"full -j {j}": kb["full"][str(j)] for j in jobs}
+        builds.update(incremental=kb["incremental"], noop=kb["noop"])
+        for label, b in builds.items():
+            if "index_s" in b:
+                verdict = ""
+                if label.startswith("full"):
+                    verdict = " ok" if b["index_share"] < INDEX_SHARE_TARGET else " !! over the target"
+                text = (
+                    f"{b['index_pages']} pages in {b['index_s']:.1f} s, {b['index_share']:.1%} "
+                    f"of the build's {b['seconds']:.1f} s{verdict}"
+                )
+            else:
+                text = "up to date" if b.get("index_up_to_date") else "no Pagefind line in its log"
+            say(f"  Pagefind index, {label:12} {text}")
+    if info["first_query"]["skipped"]:
+        say(f"  first-query bytes: skipped ({info['first_query']['skipped']})")
+        return
+    say(f"  first-query bytes, search.html?q={info['first_query']['query']} in Chromium, search files only:")
+    for n in (n for n in VARIANTS if n in results):
+        found = results[n].get("first_query") or {}
+        if "error" in found:
+            say(f"    {VARIANTS[n]:10} failed: {found['error']}")
+            continue
+        verdict = ""
+        if n == "kb":
+            verdict = " ok" if found["total_kb"] < FIRST_QUERY_TARGET_KB else " !! over the target"
+        say(f"    {VARIANTS[n]:10} {found['total_kb']:8.1f} KB{verdict} ({found['status']})")
+        for line in file_lines(found["files"]):
+            say(f"      {line}")
+        other = f"{found['page_and_theme_kb']:.1f} KB for the page, theme and images"
+        if found["other_fetches"]:
+            other += (
+                f"; {found['other_fetches']} other fetches (e.g. result pages for excerpts), "
+                f"{found['other_fetches_kb']:.1f} KB"
+            )
+        say(f"      not counted: {other}")
 
 
 def report(results: dict, jobs: list[int], info: dict) -> dict[str, float]:
@@ -353,6 +550,7 @@ def report(results: dict, jobs: list[int], info: dict) -> dict[str, float]:
             for k, b in builds.items()
         )
         say(f"  {VARIANTS[n]:10} {cells}")
+    report_search(results, jobs, info)
     m = info["machine"]
     say("")
     say(
@@ -397,6 +595,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(VARIANTS), help="run only one of the two variants")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--query", default="firewall", help="the query of the first-query bytes (default firewall)"
+    )
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the first-query bytes")
     args = parser.parse_args(argv)
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     # `kill` or a CI timeout: unwind like Ctrl-C, so the running build and its workers are stopped.
@@ -422,6 +624,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  {info['source_mb']} MB of Markdown in {elapsed:.1f} s; sample post: {sample}")
         paths = prepare(work, work / "posts")
         results = {n: run_variant(n, paths[n], jobs, sample) for n in VARIANTS if args.only in (None, n)}
+        # The rebuilds left the first full build's folder as a full build would have.
+        sites = {n: paths[n]["root"] / f"html-j{jobs[0]}" for n in results}
+        skipped = measure_first_query(results, sites, args.query, args.chromium)
+        info["first_query"] = {"query": args.query, "skipped": skipped}
         info["sphinx-kb commit after"] = source_version()
         ratios = report(results, jobs, info)
         if args.json:

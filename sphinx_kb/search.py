@@ -28,6 +28,7 @@ from sphinx.util import logging
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.metadata import category_description
+from sphinx_kb.sitemap import NOT_LISTED
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -152,8 +153,9 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
         data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
-        if post.date:
-            data.append(data_span("data-pagefind-sort", {"date": post.date.isoformat()}))
+        # "Newest first" lists posts only (pages without the key drop out): undated posts last.
+        newest = post.date.isoformat()[:10] if post.date else "0000-00-00"
+        data.append(data_span("data-pagefind-sort", {"date": newest}))
         return "data-pagefind-body", "".join(data)
     category, page = catalog.category_page_for_docname(pagename)
     if category is not None:
@@ -164,7 +166,7 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
         return 'data-pagefind-body data-pagefind-weight="0.5"', "".join(data)
-    if pagename in app.env.found_docs:
+    if pagename in app.env.found_docs and pagename not in NOT_LISTED:
         # The home page and hand-written pages are content too; excluded posts never get here.
         meta = {"title": str(context.get("title") or ""), "kind": "page"}
         return "data-pagefind-body", data_span("data-pagefind-meta", meta)
@@ -187,6 +189,11 @@ def run_pagefind(binary: Path, site: Path) -> tuple[int, float]:
     """Index `site` into a fresh folder and swap it in; (pages indexed, seconds)."""
     start = time.perf_counter()
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
+    # mkdtemp makes the folder private (0700): a web server running as another user could not
+    # read the index. Give it the permissions of any other folder the build makes.
+    umask = os.umask(0)
+    os.umask(umask)
+    fresh.chmod(0o777 & ~umask)
     try:
         result = subprocess.run(
             [

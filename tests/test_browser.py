@@ -154,6 +154,28 @@ def test_typing_in_the_sidebar_box_shows_the_article_first_and_opens_it(page, pr
     assert page.locator("h1").first.inner_text().startswith(ARTICLE)
 
 
+def test_the_search_box_in_the_mobile_menu_shows_results(playwright_browser, preview_site):
+    from playwright.sync_api import expect
+
+    context = playwright_browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(preview_site + "blog/the-3-2-1-backup-rule.html")
+        box = page.locator("input.sidebar-search")
+        expect(box).not_to_be_in_viewport()  # furo slides the sidebar out, behind the menu button
+        page.locator(".mobile-header label[for=__navigation]").click()
+        expect(box).to_be_in_viewport()
+        box.fill("outsourced IT partner")
+        option = page.locator(".kb-search-popup [role=option]").first
+        option.wait_for(state="visible")
+        assert result_titles(page, ".kb-search-popup")[0] == ARTICLE
+        save_screenshot(page, "search-mobile.png")
+        option.locator("a").click()
+        page.wait_for_url("**/blog/outsourced-it-partner.html")
+    finally:
+        context.close()
+
+
 def test_enter_without_a_choice_opens_the_search_page_and_escape_closes(page, preview_site):
     page.goto(preview_site + "index.html")
     box = page.locator("input.sidebar-search")
@@ -206,6 +228,13 @@ def test_category_filter_narrows_the_results(page, preview_site):
     labels = [m.inner_text() for m in page.locator(".kb-search-results .kb-search-result-meta").all()]
     assert labels and all(label.startswith("Managed IT") for label in labels), labels
     assert "category=Managed+IT" in page.url
+    # Each category shows how many results it has for the query, whichever one is chosen.
+    options = {
+        o.get_attribute("value"): o.inner_text().strip()
+        for o in page.locator(".kb-search-category option").all()
+    }
+    assert options["Managed IT"].endswith(f"Managed IT ({len(narrowed)})"), options
+    assert options["Cybersecurity"].endswith(")") and not options["Cybersecurity"].endswith("(0)"), options
     # A parent category includes its subcategories' posts.
     page.select_option(".kb-search-category", "Cybersecurity")
     wait_for_status(page, "in Cybersecurity")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -55,6 +56,33 @@ def test_tags_are_a_filter_with_one_value_each(make_project):
     result.assert_no_warnings()
     post = pagefind_pages(result.outdir)["/blog/tagged.html"]
     assert post["filters"]["tag"] == ["backup", "cloud", "remote work"]
+
+
+def test_undated_posts_sort_last_and_error_pages_are_not_indexed(make_project):
+    src = make_project()
+    write_post(
+        src, "undated", 'title: "Undated Post"\nslug: undated\ncategory: Managed IT\nexcerpt: "No date."'
+    )
+    (src / "404.md").write_text("# Page not found\n\nTry the search.\n", encoding="utf-8")
+    (src / "about.md").write_text("# About us\n\nWe write guides.\n", encoding="utf-8")
+    result = build(src)
+    sort = result.html("blog/undated.html").select_one("[data-pagefind-sort]")
+    assert sort["data-kb-date"] == "0000-00-00"  # "Newest first" keeps it, at the end
+    pages = pagefind_pages(result.outdir)
+    assert "/404.html" not in pages
+    assert pages["/about.html"]["meta"] == {"title": "About us", "kind": "page"}
+
+
+def test_the_index_is_readable_by_a_web_server(make_project):
+    previous = os.umask(0o022)
+    try:
+        result = build(make_project())
+    finally:
+        os.umask(previous)
+    index = result.outdir / "_pagefind"
+    # Not the 0700 of a private temporary folder: the web server may run as another user.
+    assert index.stat().st_mode & 0o777 == 0o755
+    assert (index / "pagefind.js").stat().st_mode & 0o777 == 0o644
 
 
 def test_only_the_content_is_indexed_not_the_navigation(make_project):

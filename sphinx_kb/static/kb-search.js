@@ -17,6 +17,7 @@
         const pagefind = await import(new URL("_pagefind/pagefind.js", root).href);
         await pagefind.options({ baseUrl: root.pathname, excerptLength: 26 });
         pagefind.init();
+        await pagefind.filters(); // loaded up front, so that every search reports filter counts
         return pagefind;
       })();
     }
@@ -115,7 +116,8 @@
     }
 
     function updateCounts(search) {
-      const counts = (search && search.filters && search.filters.category) || null;
+      // Matches per category whatever category is chosen (totalFilters ignores the choice).
+      const counts = (search && search.totalFilters && search.totalFilters.category) || null;
       for (const option of category.options) {
         if (!option.value) continue;
         const label = option.dataset.label || option.value;

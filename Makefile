@@ -11,12 +11,13 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml serve docs check test lint format clean bench
+.PHONY: help html dirhtml serve serve-html docs check test lint format clean bench
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
 	@echo "make dirhtml   the same with /blog/<slug>/ URLs"
-	@echo "make serve     build, then serve the site at http://127.0.0.1:$(PORT)/ (search needs HTTP)"
+	@echo "make serve     live preview at http://127.0.0.1:$(PORT)/: drafts shown, rebuilt on every save"
+	@echo "make serve-html build, then serve _build/html (the deployable site) at http://127.0.0.1:$(PORT)/"
 	@echo "make docs      build the user guide (docs/) into $(BUILDDIR)/docs"
 	@echo "make check     check every post's front matter without building"
 	@echo "make test      run the test suite"
@@ -37,10 +38,14 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 html dirhtml: $(BIN)/.installed
 	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
 
-# Search (Pagefind) cannot run from file://: preview the site over HTTP on this machine.
+# The live preview (drafts shown, rebuilt on save; search works: it needs HTTP, not file://),
+# and the deployable site in _build/html served as a static host serves it.
 PORT ?= 8000
-serve: html
-	$(BIN)/kb serve --dir $(BUILDDIR)/html --port $(PORT)
+serve: $(BIN)/.installed
+	$(BIN)/kb serve --port $(PORT)
+
+serve-html: html
+	$(BIN)/kb serve --built $(BUILDDIR)/html --port $(PORT)
 
 docs: $(BIN)/.installed
 	$(BIN)/sphinx-build -W --keep-going -b html docs $(BUILDDIR)/docs $(SPHINXOPTS)

@@ -1,5 +1,5 @@
 """The `kb` command: `kb check` reports every problem in the posts without building the site;
-`kb serve` serves the built site on localhost."""
+`kb serve` runs the live preview (or serves a built site)."""
 
 from __future__ import annotations
 
@@ -63,18 +63,33 @@ def check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def serve(args: argparse.Namespace) -> int:
+def port_problem(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on, or None (checked before a build, not after it)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port)"
+    return None
+
+
+def serve_built(args: argparse.Namespace) -> int:
     from sphinx_kb.serve import make_server
 
-    directory = Path(args.dir)
+    directory = Path(args.built)
     if not (directory / "index.html").is_file():
         print(f"kb serve: no built site in {directory} (run `make html` first)", file=sys.stderr)
         return 2
     try:
         server = make_server(directory, args.host, args.port)
     except OSError as exc:
-        reason = exc.strerror or exc
-        print(f"kb serve: cannot listen on {args.host}:{args.port}: {reason} (try --port)", file=sys.stderr)
+        print(
+            f"kb serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (try --port)",
+            file=sys.stderr,
+        )
         return 2
     host, port = server.server_address[:2]
     print(f"Serving {directory} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
@@ -85,6 +100,32 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    if args.built:
+        return serve_built(args)
+    from sphinx_kb import preview
+
+    conf_dir = Path(args.conf_dir).resolve()
+    source = Path(args.source).resolve() if args.source else conf_dir / "source"
+    if not (conf_dir / "conf.py").is_file() or not source.is_dir():
+        print(f"kb serve: no conf.py in {conf_dir} or no source folder at {source}", file=sys.stderr)
+        return 2
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(f"kb serve: {problem}", file=sys.stderr)
+        return 2
+    try:
+        values = read_conf(conf_dir)
+    except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see
+        print(f"kb serve: cannot read {conf_dir / 'conf.py'}: {exc}", file=sys.stderr)
+        return 2
+    layout = layout_from(source, values)
+    argv = preview.autobuild_argv(
+        conf_dir, source, Path(args.build_dir).resolve(), args.host, args.port, layout.category_dir
+    )
+    return preview.run(argv, drafts=not args.no_drafts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,10 +146,18 @@ def main(argv: list[str] | None = None) -> int:
 
     serve_parser = commands.add_parser(
         "serve",
-        help="serve the built site on localhost (search needs HTTP, not file://)",
-        description="Serve a built site over HTTP on this machine, the way a static host serves it.",
+        help="live preview: rebuild on every save, reload the browser, drafts shown",
+        description="Live preview of the knowledge base on this machine: sphinx-autobuild builds it "
+        "(drafts shown) into BUILD_DIR/preview, serves it, rebuilds after every save and reloads the "
+        "browser. With --built DIR: serve an already built site as it is, the way a static host does.",
     )
-    serve_parser.add_argument("--dir", default="_build/html", help="the built site (default: _build/html)")
+    serve_parser.add_argument("--conf-dir", default=".", help="folder of conf.py (default: .)")
+    serve_parser.add_argument("--source", help="the source folder (default: source/ beside conf.py)")
+    serve_parser.add_argument(
+        "--build-dir", default="_build", help="where the preview is built (default: _build)"
+    )
+    serve_parser.add_argument("--no-drafts", action="store_true", help="preview the site without its drafts")
+    serve_parser.add_argument("--built", metavar="DIR", help="serve this built site instead (no rebuilding)")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_parser.set_defaults(run=serve)

@@ -291,5 +291,5 @@ def test_served_site_has_the_types_browsers_need(make_project):
 
 
 def test_kb_serve_needs_a_built_site(tmp_path: Path, capsys):
-    assert cli.main(["serve", "--dir", str(tmp_path)]) == 2
+    assert cli.main(["serve", "--built", str(tmp_path)]) == 2
     assert "no built site" in capsys.readouterr().err

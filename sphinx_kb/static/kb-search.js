@@ -3,7 +3,7 @@
 // A classic script (not a module): browsers refuse modules from file://, where this script still
 // has to tell the reader that search needs the site served over HTTP.
 (() => {
-  const PAGE_SIZE = 20;
+  const PAGE_SIZE = 10; // results per "More results" step: each costs a fragment download
   const POPUP_SIZE = 6;
   const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
   let pagefindLoad = null;
@@ -15,7 +15,9 @@
           throw new Error("file");
         }
         const pagefind = await import(new URL("_pagefind/pagefind.js", root).href);
-        await pagefind.options({ baseUrl: root.pathname, excerptLength: 26 });
+        // noWorker: a knowledge base's index answers in milliseconds on the main thread, and the
+        // worker script would add 41 KB to the first query.
+        await pagefind.options({ baseUrl: root.pathname, excerptLength: 26, noWorker: true });
         pagefind.init();
         await pagefind.filters(); // loaded up front, so that every search reports filter counts
         return pagefind;

@@ -31,6 +31,12 @@ class KbDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         self.data["listings"].pop(docname, None)
 
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+        # The domain declares no object types, so a Markdown link MyST resolves through
+        # `any` (an in-page `#anchor`, say) never targets it: answer "nothing here" instead of
+        # Sphinx's "has not implemented" warning.
+        return []
+
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # `nav` is only written by the main process (env-get-updated).
         for docname in docnames:

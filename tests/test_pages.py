@@ -48,3 +48,20 @@ def test_title_with_markup_stays_text(make_project):
     category = result.html("category/security.html")
     assert category.find("script", string="alert(1)") is None
     assert '"<script>alert(1)</script> & *stars*' in category.get_text()
+
+
+def test_in_page_links_resolve_and_a_missing_anchor_warns_once(make_project):
+    src = make_project()
+    post = src / "blog/phishing-101.md"
+    post.write_text(
+        post.read_text(encoding="utf-8")
+        + "\n## Spotting it\n\nSee [the section](#spotting-it) and [a missing one](#nowhere).\n",
+        encoding="utf-8",
+    )
+    result = build(src)
+    lines = [line for line in result.warnings.splitlines() if "WARNING" in line]
+    # MyST's own warning for the missing anchor; nothing from the kb domain.
+    assert len(lines) == 1, result.warnings
+    assert "'nowhere'" in lines[0] and "[myst.xref_missing]" in lines[0]
+    link = result.html("blog/phishing-101.html").find("a", string="the section")
+    assert link["href"] == "#spotting-it"

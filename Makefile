@@ -11,11 +11,12 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml serve serve-html docs check test lint format clean bench
+.PHONY: help html dirhtml linkcheck serve serve-html docs check test lint format clean bench
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
 	@echo "make dirhtml   the same with /blog/<slug>/ URLs"
+	@echo "make linkcheck check every link of the pages (needs the network) into $(BUILDDIR)/linkcheck"
 	@echo "make serve     live preview at http://127.0.0.1:$(PORT)/: drafts shown, rebuilt on every save"
 	@echo "make serve-html build, then serve _build/html (the deployable site) at http://127.0.0.1:$(PORT)/"
 	@echo "make docs      build the user guide (docs/) into $(BUILDDIR)/docs"
@@ -37,6 +38,11 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 
 html dirhtml: $(BIN)/.installed
 	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+
+# Checks the links on the network. Its own doctrees: sphinx-kb's record of what each page shows
+# would otherwise be updated by this run, and the next `make html` would skip pages to rewrite.
+linkcheck: $(BIN)/.installed
+	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . -d $(BUILDDIR)/doctrees-linkcheck $(SPHINXOPTS)
 
 # The live preview (drafts shown, rebuilt on save; search works: it needs HTTP, not file://),
 # and the deployable site in _build/html served as a static host serves it.

@@ -1,12 +1,15 @@
 """Settings of the NorthStar knowledge base (see docs/configuration.md for every option)."""
 
+import os
+
 project = "NorthStar Knowledge Base"
 author = "NorthStar Technology Group"
 copyright = "2026, NorthStar Technology Group"
 language = "en"
 
 # The public address of the site: canonical links, Open Graph URLs and the sitemap use it.
-html_baseurl = "https://kb.northstar.example/"
+# On Read the Docs, the address it publishes this build at.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://kb.northstar.example/")
 
 extensions = ["sphinx_kb"]
 

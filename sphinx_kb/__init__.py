@@ -1,7 +1,7 @@
 """sphinx-kb: publish a knowledge base of Markdown posts with Sphinx.
 
-Enable it with `extensions = ["sphinx_kb"]`; it sets up myst-parser, sphinxext-opengraph and
-sphinx-sitemap itself.
+Enable it with `extensions = ["sphinx_kb"]`; it sets up myst-parser, sphinxext-opengraph,
+sphinx-sitemap and sphinx-notfound-page itself.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from sphinx_kb import (
     listing,
     metadata,
     navigation,
+    notfound,
     output,
     pages,
+    redirects,
     search,
     sitemap,
     sources,
@@ -78,6 +80,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinxext.opengraph")
     app.setup_extension("sphinx_sitemap")
+    app.setup_extension("notfound.extension")
 
     config.register(app)
     app.add_css_file("kb.css")
@@ -88,6 +91,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.connect("config-inited", config.configure)
     app.connect("config-inited", search.choose_search)
+    app.connect("config-inited", notfound.configure)
     app.connect("builder-inited", read_catalog)
     app.connect("builder-inited", sitemap.use_plain_queue, priority=900)
     app.connect("builder-inited", search.take_over_search)
@@ -97,20 +101,25 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-updated", navigation.pages_to_rewrite)
     app.connect("doctree-read", pages.shape_post, priority=300)
     app.connect("doctree-resolved", pages.fill_post_header)
+    app.connect("doctree-resolved", notfound.absolute_links)
     app.connect("html-page-context", metadata.add_page_metadata, priority=400)
     app.connect("html-page-context", navigation.hide_toctree, priority=450)
+    app.connect("html-page-context", notfound.finish_page, priority=480)
     app.connect("html-page-context", navigation.add_navigation, priority=550)
     app.connect("html-page-context", navigation.page_breadcrumbs)
     app.connect("html-page-context", search.mark_page, priority=600)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)
     app.connect("build-finished", sitemap.write_robots_txt)
+    app.connect("build-finished", notfound.finish_output, priority=450)
     app.connect("build-finished", output.finish_output)
     app.connect("build-finished", metadata.finish_cards)
+    # After output.py copied the public folder (its _redirects), before Pagefind indexes.
+    app.connect("build-finished", redirects.write_redirects, priority=550)
     app.connect("build-finished", search.build_index, priority=600)
     app.connect("build-finished", report_errors, priority=900)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

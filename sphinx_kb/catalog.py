@@ -19,6 +19,7 @@ from sphinx_kb.categories import Category, load_categories
 from sphinx_kb.frontmatter import FrontMatterError, split
 from sphinx_kb.post import Post, parse_post, slugify
 from sphinx_kb.problems import Problem, Severity
+from sphinx_kb.redirects import check_redirects
 from sphinx_kb.version import __version__
 
 
@@ -60,6 +61,8 @@ class Catalog:
     excluded: set[str] = field(default_factory=set)
     # How many post files were read.
     files: int = 0
+    # Old site path -> slug, for every redirect that passed the checks across posts.
+    redirects: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -287,6 +290,8 @@ def build_catalog(layout: Layout, cache: PostCache | None = None) -> Catalog:
         if post.is_draft and not layout.show_drafts:
             catalog.excluded.add(layout.post_docname(post.slug))
         catalog.posts[post.slug] = post
+    catalog.redirects, redirect_problems = check_redirects(catalog)
+    catalog.problems.extend(redirect_problems)
     return catalog
 
 
@@ -300,7 +305,7 @@ class PostCache:
     Kept beside Sphinx's doctrees: at 10,000 posts, reading all front matter again takes seconds
     of every incremental build."""
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: Path) -> None:
         self.path = path

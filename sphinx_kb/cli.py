@@ -1,16 +1,20 @@
-"""The `kb` command: `kb check` reports every problem in the posts without building the site;
-`kb serve` runs the live preview (or serves a built site)."""
+"""The `kb` command: `kb new` starts a post, `kb check` reports every problem in the posts
+without building the site, `kb serve` runs the live preview (or serves a built site), `kb import`
+brings posts from other tools."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from sphinx_kb.catalog import build_catalog
+from sphinx_kb.catalog import Catalog, Layout, PostCache, build_catalog
 from sphinx_kb.config import layout_from
+from sphinx_kb.importers.command import add_import_command
 from sphinx_kb.problems import Severity, sort_key
 from sphinx_kb.version import __version__
 
@@ -26,20 +30,51 @@ def read_conf(conf_dir: Path) -> dict[str, Any]:
     return eval_config_file(conf, Tags())
 
 
-def check(args: argparse.Namespace) -> int:
+def load_project(command: str, args: argparse.Namespace) -> tuple[Path, Layout] | None:
+    """conf.py's folder and the source layout its `kb_` options give; None once told why not."""
     conf_dir = Path(args.conf_dir).resolve()
     source = Path(args.source) if args.source else conf_dir / "source"
     if not source.is_dir():
-        print(f"kb check: no source folder at {source} (use --source DIR)", file=sys.stderr)
-        return 2
+        print(f"kb {command}: no source folder at {source} (use --source DIR)", file=sys.stderr)
+        return None
     try:
         values = read_conf(conf_dir)
     except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see
         # Sphinx's ConfigError carries the whole traceback; its last line says what went wrong.
         reason = [line for line in str(exc).splitlines() if line.strip()][-1:] or [type(exc).__name__]
-        print(f"kb check: cannot read {conf_dir / 'conf.py'}: {reason[0].strip()}", file=sys.stderr)
+        print(f"kb {command}: cannot read {conf_dir / 'conf.py'}: {reason[0].strip()}", file=sys.stderr)
+        return None
+    return conf_dir, layout_from(source.resolve(), values)
+
+
+def cache_file(build_dir: Path) -> Path:
+    """The parsed-post cache `make html` keeps (sphinx-build -M puts doctrees in BUILDDIR/doctrees)."""
+    return build_dir.resolve() / "doctrees" / "sphinx-kb-posts.pickle"
+
+
+def read_catalog(layout: Layout, cache_path: Path | None) -> Catalog:
+    """Every post; with a cache, only files changed since the last build or check are parsed."""
+    if cache_path is None:
+        return build_catalog(layout)
+    cache = PostCache(cache_path)
+    catalog = build_catalog(layout, cache)
+    parsed = sum(cache.entries.get(path) is not entry for path, entry in cache.used.items())
+    # Rewriting the whole cache costs about what parsing a tenth of the posts does: a few edited
+    # posts are cheaper to parse again next time (the next build saves them anyway).
+    if parsed and parsed * 10 >= len(cache.used):
+        # E.g. a read-only checkout: the results stand, the next run is only slower.
+        with contextlib.suppress(OSError):
+            cache.save()
+    return catalog
+
+
+def check(args: argparse.Namespace) -> int:
+    project = load_project("check", args)
+    if project is None:
         return 2
-    catalog = build_catalog(layout_from(source.resolve(), values))
+    conf_dir, layout = project
+    build_dir = Path(args.build_dir) if args.build_dir else conf_dir / "_build"
+    catalog = read_catalog(layout, None if args.no_cache else cache_file(build_dir))
     problems = sorted(catalog.problems, key=sort_key)
     if args.format == "json":
         json.dump(
@@ -61,6 +96,44 @@ def check(args: argparse.Namespace) -> int:
         # stdout carries only the problems (one per line, for editors and grep); the tally goes to stderr.
         print(summary, file=sys.stderr)
     return 1 if problems else 0
+
+
+def new(args: argparse.Namespace) -> int:
+    from sphinx_kb import newpost
+
+    project = load_project("new", args)
+    if project is None:
+        return 2
+    conf_dir, layout = project
+    try:
+        path, draft = newpost.create(
+            layout,
+            lambda: read_catalog(layout, cache_file(conf_dir / "_build")),
+            title=args.title,
+            category=args.category,
+            today=dt.date.today(),
+            slug=args.slug,
+            author=args.author,
+            tags=args.tags,
+            new_category=args.new_category,
+        )
+    except newpost.NewPostError as exc:
+        print(f"kb new: {exc}", file=sys.stderr)
+        return exc.status
+    print(f'Created {newpost.shown(path)}, a draft in "{draft.category}".')
+    if not draft.declared_category and (layout.srcdir / layout.categories_file).is_file():
+        print(
+            f'"{draft.category}" is not in {layout.categories_file}: `kb check` warns about the post '
+            f"(kb.unknown-category) until you add the category there."
+        )
+    print(
+        "Next steps:\n"
+        "  1. Replace the two TODO placeholders: the excerpt and the article.\n"
+        "  2. Preview it with the drafts: make serve (rebuilt on every save) or make html KB_DRAFTS=1.\n"
+        "  3. Check it: make check (kb check).\n"
+        '  4. Publish it: set status: "published".'
+    )
+    return 0
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -133,6 +206,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    new_parser = commands.add_parser(
+        "new",
+        help="start a post: a draft with its front matter filled in",
+        description="Create <posts folder>/<slug>.md as a draft dated today, its front matter filled in. "
+        "Exit status 1 when the file or its slug exists or the category is unknown.",
+    )
+    new_parser.add_argument("title", help='the title, in quotes: "Backups: a guide"')
+    new_parser.add_argument("--category", required=True, help="a category of categories.yml (name or slug)")
+    new_parser.add_argument("--slug", help="the file name and URL (default: made from the title)")
+    new_parser.add_argument("--author", help="the author's name (default: none)")
+    new_parser.add_argument("--tags", default="", help='comma-separated tags: "backup, cloud"')
+    new_parser.add_argument(
+        "--new-category", action="store_true", help="allow a category no post and no categories.yml uses yet"
+    )
+    new_parser.add_argument("--conf-dir", default=".", help="folder of conf.py (default: .)")
+    new_parser.add_argument("--source", help="the source folder (default: source/ beside conf.py)")
+    new_parser.set_defaults(run=new)
+
     check_parser = commands.add_parser(
         "check",
         help="check every post's front matter and the categories without building",
@@ -142,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--conf-dir", default=".", help="folder of conf.py (default: .)")
     check_parser.add_argument("--source", help="the source folder (default: source/ beside conf.py)")
     check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_parser.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        help="reuse the parsed posts cached in DIR/doctrees (default: _build beside conf.py)",
+    )
+    check_parser.add_argument("--no-cache", action="store_true", help="parse every post again")
     check_parser.set_defaults(run=check)
 
     serve_parser = commands.add_parser(
@@ -161,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_parser.set_defaults(run=serve)
+
+    add_import_command(commands)
 
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

@@ -50,6 +50,9 @@ OPTIONS: dict[str, tuple[object, str]] = {
     "kb_search": ("pagefind", "html"),
     # Write robots.txt pointing to the sitemap (unless the public folder ships its own).
     "kb_robots_txt": (True, "html"),
+    # html builder: a redirect page at blog/<slug>/index.html for every post, so that the old
+    # extensionless `/blog/<slug>` reaches it on hosts that do not try `.html` (redirects.py).
+    "kb_extensionless_redirects": (True, ""),
 }
 
 

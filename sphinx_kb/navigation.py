@@ -14,6 +14,7 @@ import hashlib
 import html
 from typing import TYPE_CHECKING, Any
 
+from sphinx_kb import notfound
 from sphinx_kb.domain import get_catalog, get_domain
 
 if TYPE_CHECKING:
@@ -65,10 +66,14 @@ class _Tree:
         self.current, self.post = current_category(catalog, pagename)
         self.trail = {c.slug for c in catalog.ancestors(self.current)} if self.current else set()
         self.checkboxes = 0
+        # The 404 page is served at any URL: its links start from the site root.
+        self.absolute = notfound.is_404(app, pagename)
 
     def href(self, docname: str) -> str:
         if docname == self.pagename:
             return "#"
+        if self.absolute:
+            return html.escape(notfound.absolute_uri(self.app, docname))
         return html.escape(self.app.builder.get_relative_uri(self.pagename, docname))
 
     def item(

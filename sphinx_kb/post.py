@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx_kb.frontmatter import FrontMatterError, shorten, split
 from sphinx_kb.problems import Problem, Severity
+from sphinx_kb.redirects import REDIRECT_SUBTYPES, parse_redirects
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -33,8 +34,14 @@ FIELDS = (
     "author",
     "tags",
     "description",
+    "redirect_from",
 )
-ALIASES = {"publishedAt": "date", "updatedAt": "updated", "metaDescription": "description"}
+ALIASES = {
+    "publishedAt": "date",
+    "updatedAt": "updated",
+    "metaDescription": "description",
+    "aliases": "redirect_from",
+}
 # Keys MyST itself understands; accepted without comment.
 MYST_KEYS = ("myst", "html_meta", "substitutions", "orphan", "nocomments", "tocdepth")
 REQUIRED = ("title", "slug", "category")
@@ -58,6 +65,8 @@ class Post:
     author: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
+    # Old site paths that redirect to the post (`redirect_from`, Hugo's `aliases`).
+    redirect_from: tuple[str, ...] = ()
     # True when `excerpt` was missing and the first paragraph stands in for it.
     excerpt_from_body: bool = False
     # 1-based line of each front-matter key, keyed by our field name.
@@ -173,7 +182,13 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         line = matter.lines[key]
         name = ALIASES.get(key, key)
         if name in FIELDS:
-            if name in values:
+            if name in values and name == "redirect_from":
+                # Old paths from both keys are kept: the error fails the build, nothing is lost.
+                problem(
+                    "redirect", "`redirect_from` and `aliases` are both set", "merge them into one list", line
+                )
+                value = [*as_list(values[name]), *as_list(value)]
+            elif name in values:
                 other = next(k for k, n in (*ALIASES.items(), (name, name)) if n == name and k != key)
                 problem(
                     "front-matter",
@@ -314,7 +329,13 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
             Severity.WARNING,
         )
 
-    if any(p.severity is Severity.ERROR for p in problems) or not (title and slug and category):
+    # A bad old path drops that redirect only: it does not leave the post out.
+    fatal = any(p.severity is Severity.ERROR and p.subtype not in REDIRECT_SUBTYPES for p in problems)
+    redirect_from, redirect_problems = parse_redirects(
+        path, values.get("redirect_from"), lines.get("redirect_from")
+    )
+    problems.extend(redirect_problems)
+    if fatal or not (title and slug and category):
         return None, problems
     post = Post(
         path=path,
@@ -329,10 +350,15 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         author=author,
         tags=tags,
         description=description,
+        redirect_from=redirect_from,
         excerpt_from_body=excerpt_from_body,
         lines=lines,
     )
     return post, problems
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def slugify(text: str) -> str:

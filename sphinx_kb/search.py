@@ -239,7 +239,10 @@ def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
 def needs_index(app: Sphinx, site: Path, state_path: Path, binary: Path) -> tuple[bool, dict[str, Any]]:
     """Whether any indexable page changed since the last index (re-indexing 10,000 pages takes
     seconds; most rebuilds change nothing or one page)."""
-    skip = {Path(app.builder.get_outfilename(name)).resolve() for name in UNINDEXED_PAGES}
+    # Rewritten on every build and never indexed: the 404 page too (also copied to /404.html).
+    unindexed = {*UNINDEXED_PAGES, app.config.notfound_pagename}
+    skip = {Path(app.builder.get_outfilename(name)).resolve() for name in unindexed}
+    skip.add((site / f"{app.config.notfound_pagename}.html").resolve())
     count, newest = 0, 0
     for entry in html_files(site):
         if Path(entry.path).resolve() in skip:

@@ -429,11 +429,12 @@ def test_card_titles_that_fit_stay_inside_the_margins(hard_titles):
 
 
 def html_mtimes(outdir: Path) -> dict[str, int]:
-    """mtime_ns of every page Sphinx writes only when it is out of date."""
+    """mtime_ns of every page Sphinx writes only when it is out of date (not the search, index
+    and 404 pages it writes on every build)."""
     return {
         str(p.relative_to(outdir)): p.stat().st_mtime_ns
         for p in outdir.rglob("*.html")
-        if p.name not in ("search.html", "genindex.html")
+        if p.name not in ("search.html", "genindex.html", "404.html")
     }
 
 

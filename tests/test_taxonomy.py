@@ -626,12 +626,12 @@ def test_unchanged_build_rewrites_nothing_and_reads_nothing(make_project):
     src = make_project("taxonomy")
     build(src).assert_no_warnings()
     generated = generated_mtimes(src)
-    # Sphinx writes search.html and genindex.html on every build; a document's page only when it
-    # is out of date.
+    # Sphinx writes search.html, genindex.html and 404.html on every build; a document's page
+    # only when it is out of date.
     pages = {
         p: p.stat().st_mtime_ns
         for p in (src / "_build/html").rglob("*.html")
-        if p.name not in ("search.html", "genindex.html")
+        if p.name not in ("search.html", "genindex.html", "404.html")
     }
     for _ in range(2):
         # Twice: a build never leaves work for the next one (no rebuild loop in a live preview).
@@ -698,7 +698,9 @@ def broken_links(result: BuildResult) -> list[str]:
                 if url.scheme or url.netloc or node[attr].startswith("#"):
                     continue
                 checked += 1
-                target = (page.parent / url.path).resolve()
+                # The 404 page's links start from the site root (it is served at any depth).
+                base = outdir if node[attr].startswith("/") else page.parent
+                target = (base / url.path.lstrip("/")).resolve()
                 if target.is_dir():
                     target = target / "index.html"
                 if not target.is_file():

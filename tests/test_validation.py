@@ -19,7 +19,8 @@ from sphinx_kb.problems import Severity
 # Lines 2-5 of a post; keys added after them start on line 6.
 VALID = "title: A Post\nslug: post\ncategory: Security\nexcerpt: Short."
 KNOWN_KEYS = (
-    "known keys: title, slug, category, excerpt, ogImage, status, date, updated, author, tags, description"
+    "known keys: title, slug, category, excerpt, ogImage, status, date, updated, author, tags, description, "
+    "redirect_from"
 )
 YAML_FIX = "quote values that contain ':' or '#', e.g. title: \"Backups: a guide\""
 BASIC_CATEGORIES = "Managed IT, Security, Backup & Recovery, Empty Category"

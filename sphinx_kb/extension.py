@@ -1,0 +1,121 @@
+"""The Sphinx extension: what sphinx-kb connects to which Sphinx event (see `sphinx_kb.setup`)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from sphinx_kb import (
+    config,
+    listing,
+    metadata,
+    navigation,
+    notfound,
+    output,
+    pages,
+    redirects,
+    search,
+    sitemap,
+    sources,
+    visibility,
+)
+from sphinx_kb.catalog import PostCache, build_catalog
+from sphinx_kb.domain import KbDomain, get_catalog, get_domain
+from sphinx_kb.problems import log_problems
+from sphinx_kb.version import __version__
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+logger = logging.getLogger(__name__)
+
+
+def read_catalog(app: Sphinx) -> None:
+    """builder-inited: read every post once, report every problem, write the generated pages."""
+    cache = PostCache(Path(app.doctreedir) / "sphinx-kb-posts.pickle")
+    catalog = build_catalog(config.layout(app), cache)
+    cache.save()
+    get_domain(app.env).catalog = catalog
+    log_problems(catalog.problems)
+    settings = sources.HomeSettings(
+        title=config.site_name(app),
+        description=app.config.kb_description,
+        latest=app.config.kb_latest_posts,
+    )
+    sources.generate(catalog, settings, app.config.root_doc)
+
+
+def report_errors(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: posts with errors were left out; the build must not look successful."""
+    if exception is not None:
+        return
+    errors = get_catalog(app.env).errors
+    if errors:
+        files = sorted({str(p.path) for p in errors})
+        # Untyped on purpose: `suppress_warnings` may hide the messages, never the failure.
+        logger.error(
+            "%d error(s) in %d file(s) left content out of the site: %s; fix them and build again",
+            len(errors),
+            len(files),
+            ", ".join(files),
+        )
+        app.statuscode = 1
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    # sphinxext-opengraph print()s a notice at import when matplotlib is missing; we do not use
+    # its matplotlib cards, so keep the notice out of writers' build logs.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import sphinxext.opengraph  # noqa: F401
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinxext.opengraph")
+    app.setup_extension("sphinx_sitemap")
+    app.setup_extension("notfound.extension")
+
+    config.register(app)
+    app.add_css_file("kb.css")
+    app.add_domain(KbDomain)
+    app.add_node(pages.post_header)
+    app.add_directive("kb-posts", listing.PostList)
+    app.add_directive("kb-categories", listing.CategoryList)
+
+    app.connect("config-inited", config.configure)
+    app.connect("config-inited", search.choose_search)
+    app.connect("config-inited", notfound.configure)
+    app.connect("builder-inited", read_catalog)
+    app.connect("builder-inited", sitemap.use_plain_queue, priority=900)
+    app.connect("builder-inited", search.take_over_search)
+    app.connect("html-collect-pages", search.search_page)
+    app.connect("env-get-outdated", visibility.drop_excluded)
+    app.connect("env-get-outdated", listing.stale_listings)
+    app.connect("env-get-updated", navigation.pages_to_rewrite)
+    app.connect("doctree-read", pages.shape_post, priority=300)
+    app.connect("doctree-resolved", pages.fill_post_header)
+    app.connect("doctree-resolved", notfound.absolute_links)
+    app.connect("html-page-context", metadata.add_page_metadata, priority=400)
+    app.connect("html-page-context", navigation.hide_toctree, priority=450)
+    app.connect("html-page-context", notfound.finish_page, priority=480)
+    app.connect("html-page-context", navigation.add_navigation, priority=550)
+    app.connect("html-page-context", navigation.page_breadcrumbs)
+    app.connect("html-page-context", search.mark_page, priority=600)
+    app.connect("build-finished", sitemap.queue_sitemap, priority=400)
+    app.connect("build-finished", sitemap.write_robots_txt)
+    app.connect("build-finished", notfound.finish_output, priority=450)
+    app.connect("build-finished", output.finish_output)
+    app.connect("build-finished", metadata.finish_cards)
+    # After output.py copied the public folder (its _redirects), before Pagefind indexes.
+    app.connect("build-finished", redirects.write_redirects, priority=550)
+    app.connect("build-finished", search.build_index, priority=600)
+    app.connect("build-finished", report_errors, priority=900)
+    return {
+        "version": __version__,
+        "env_version": 4,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

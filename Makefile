@@ -57,7 +57,7 @@ docs: $(BIN)/.installed
 	$(BIN)/sphinx-build -W --keep-going -b html docs $(BUILDDIR)/docs $(SPHINXOPTS)
 
 check: $(BIN)/.installed
-	$(BIN)/kb check
+	$(BIN)/kb check --build-dir $(BUILDDIR)
 
 test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -324,6 +324,9 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
         page.goto(base + "search.html?" + urlencode({"q": query}))
         page.wait_for_selector(RESULTS_SHOWN[variant], timeout=180_000)
         shown_s = time.perf_counter() - start
+        # What came before the results were shown answered the query; search files fetched
+        # after them (Pagefind's filter files, for the counts per category) are reported apart.
+        answered = len(responses)
         # Wait for the network to go quiet, so that the result pages searchtools.js fetches for
         # its excerpts (after the results are listed) are seen too.
         seen, quiet_since, deadline = len(responses), time.monotonic(), time.monotonic() + 15
@@ -333,9 +336,10 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
                 seen, quiet_since = len(responses), time.monotonic()
         status = page.locator(".kb-search-status" if variant == "kb" else ".search-summary").first
         files: Counter[str] = Counter()
+        later: Counter[str] = Counter()
         fetched: dict[str, int] = {}
         rest = 0
-        for response in list(responses):
+        for number, response in enumerate(list(responses)):
             if not response.url.startswith(base):
                 continue
             path = unquote(urlsplit(response.url).path).lstrip("/")
@@ -344,7 +348,7 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
             except PlaywrightError:
                 continue  # redirects and aborted requests have no body
             if search_file(variant, path):
-                files[path] += size
+                (files if number < answered else later)[path] += size
             elif response.request.resource_type in ("fetch", "xhr"):
                 fetched[path] = size
             else:
@@ -352,6 +356,8 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
         return {
             "total_kb": round(sum(files.values()) / 1e3, 1),
             "files": dict(files.most_common()),
+            "after_results_kb": round(sum(later.values()) / 1e3, 1),
+            "after_results_files": dict(later.most_common()),
             "seconds_to_results": round(shown_s, 2),
             "status": " ".join(status.inner_text().split()) or "still listing results",
             "other_fetches": len(fetched),
@@ -511,6 +517,10 @@ def report_search(results: dict, jobs: list[int], info: dict) -> None:
                 f"; {found['other_fetches']} other fetches (e.g. result pages for excerpts), "
                 f"{found['other_fetches_kb']:.1f} KB"
             )
+        if found.get("after_results_kb"):
+            names = ", ".join(found["after_results_files"])
+            later = f"{found['after_results_kb']:.1f} KB of search files fetched after the results ({names})"
+            other = f"{later}; {other}"
         say(f"      not counted: {other}")
 
 

@@ -19,7 +19,6 @@
         // worker script would add 41 KB to the first query.
         await pagefind.options({ baseUrl: root.pathname, excerptLength: 26, noWorker: true });
         pagefind.init();
-        await pagefind.filters(); // loaded up front, so that every search reports filter counts
         return pagefind;
       })();
     }
@@ -75,7 +74,11 @@
     const sort = options.sort === "newest" ? { date: "desc" } : undefined;
     const term = query.trim() ? query.trim() : null;
     if (term === null && !options.category) return null;
-    const search = await pagefind.debouncedSearch(term, { filters, sort }, options.debounce ?? 150);
+    // debounce 0: a plain search, which never supersedes (nor is superseded by) the reader's.
+    const search =
+      options.debounce === 0
+        ? await pagefind.search(term, { filters, sort })
+        : await pagefind.debouncedSearch(term, { filters, sort }, options.debounce ?? 150);
     return search; // null when a newer query superseded this one
   }
 
@@ -163,12 +166,34 @@
         : `No results ${what} ${where}. Try other words, or all categories.`.replace(/\s+/g, " ");
     }
 
+    // The counts per category need all of Pagefind's filter files (about 100 KB at 10,000 posts),
+    // which a search without a filter does not load: they are fetched when the reader turns to
+    // the Category list, and the counts follow.
+    let filtersLoaded = false;
+    async function loadCounts() {
+      if (filtersLoaded) return;
+      filtersLoaded = true;
+      const mine = generation;
+      let pagefind;
+      try {
+        pagefind = await loadPagefind();
+      } catch {
+        return; // the status line already says search is unavailable
+      }
+      await pagefind.filters();
+      const options = { category: category.value, sort: sort.value, debounce: 0 };
+      const search = await runSearch(pagefind, input.value, options);
+      if (search !== null && mine === generation) updateCounts(search);
+    }
+
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       update();
     });
     input.addEventListener("input", update);
     category.addEventListener("change", update);
+    category.addEventListener("focus", loadCounts);
+    category.addEventListener("pointerdown", loadCounts);
     sort.addEventListener("change", update);
     more.addEventListener("click", () => showMore(generation));
     if (input.value || category.value) update();

@@ -241,11 +241,12 @@ def needs_index(app: Sphinx, site: Path, state_path: Path, binary: Path) -> tupl
     seconds; most rebuilds change nothing or one page)."""
     # Rewritten on every build and never indexed: the 404 page too (also copied to /404.html).
     unindexed = {*UNINDEXED_PAGES, app.config.notfound_pagename}
-    skip = {Path(app.builder.get_outfilename(name)).resolve() for name in unindexed}
-    skip.add((site / f"{app.config.notfound_pagename}.html").resolve())
+    # Compared as normalised strings: resolve() would cost a syscall per page of the site.
+    skip = {os.path.normpath(app.builder.get_outfilename(name)) for name in unindexed}
+    skip.add(os.path.normpath(site / f"{app.config.notfound_pagename}.html"))
     count, newest = 0, 0
     for entry in html_files(site):
-        if Path(entry.path).resolve() in skip:
+        if os.path.normpath(entry.path) in skip:
             continue
         count += 1
         newest = max(newest, entry.stat().st_mtime_ns)

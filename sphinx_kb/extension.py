@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from sphinx_kb import (
+    archive,
+    authors,
     config,
+    feeds,
+    jsonld,
     listing,
     metadata,
     navigation,
@@ -18,9 +22,11 @@ from sphinx_kb import (
     output,
     pages,
     redirects,
+    related,
     search,
     sitemap,
     sources,
+    tags,
     visibility,
 )
 from sphinx_kb.catalog import PostCache, build_catalog
@@ -84,6 +90,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(pages.post_header)
     app.add_directive("kb-posts", listing.PostList)
     app.add_directive("kb-categories", listing.CategoryList)
+    authors.setup(app)
+    tags.setup(app)
+    archive.setup(app)
+    related.setup(app)
+    jsonld.setup(app)
+    feeds.setup(app)
 
     app.connect("config-inited", config.configure)
     app.connect("config-inited", search.choose_search)
@@ -115,7 +127,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", report_errors, priority=900)
     return {
         "version": __version__,
-        "env_version": 4,
+        # 5: post doctrees hold the related-articles placeholder (related.py).
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

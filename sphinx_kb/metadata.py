@@ -108,8 +108,9 @@ def add_page_metadata(
             extra.append(tag("property", "article:modified_time", iso_date(post.last_modified)))
         extra.append(tag("property", "article:section", catalog.category_of(post).name))
         extra += [tag("property", "article:tag", t) for t in post.tags]
-        if post.author:
-            extra.append(tag("name", "author", post.author))
+        author = catalog.authors.resolve(post.author)
+        if author is not None:
+            extra.append(tag("name", "author", author.name))
         if post.is_draft:
             extra.append(tag("name", "robots", "noindex"))
     elif category is not None:

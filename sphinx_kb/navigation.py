@@ -14,8 +14,10 @@ import hashlib
 import html
 from typing import TYPE_CHECKING, Any
 
-from sphinx_kb import notfound
+from sphinx_kb import notfound, related
+from sphinx_kb.archive import ARCHIVE_DOC, archive_page_for_docname
 from sphinx_kb.domain import get_catalog, get_domain
+from sphinx_kb.tags import TAGS_DOC, tag_docname, tag_page_for_docname
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -156,12 +158,26 @@ def add_navigation(
     if HIDDEN_TOCTREE not in context:
         return
     context["toctree"] = context.pop(HIDDEN_TOCTREE)
-    context["furo_navigation_tree"] = _Tree(app, get_catalog(app.env), pagename).render()
+    tree = _Tree(app, get_catalog(app.env), pagename)
+    context["furo_navigation_tree"] = tree.render()
+    context["kb_browse_links"] = browse_links(tree)
+
+
+def browse_links(tree: _Tree) -> list[dict[str, Any]]:
+    """The tag index and the archive, under the sidebar's tree (templates/sidebar/navigation.html):
+    outside furo's `.sidebar-tree`, so that tree stays the taxonomy."""
+    catalog = tree.catalog
+    here_tag = tag_page_for_docname(catalog, tree.pagename)[0] is not None or tree.pagename == TAGS_DOC
+    here_archive = archive_page_for_docname(catalog, tree.pagename) > 0
+    return [
+        {"href": tree.href(TAGS_DOC), "title": "Tags", "current": here_tag},
+        {"href": tree.href(ARCHIVE_DOC), "title": "Archive", "current": here_archive},
+    ]
 
 
 def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     """What each page's navigation shows, hashed: the category tree with its counts, the page's
-    window of posts, and the titles of its previous and next pages."""
+    window of posts, the titles of its previous and next pages, and a post's related articles."""
     catalog = get_catalog(env)
     size: int = app.config.kb_sidebar_posts
     relations = env.collect_relations()
@@ -170,6 +186,7 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
         return env.titles[docname].astext() if docname in env.titles else ""
 
     tree = f"{catalog.nav_digest}\n{other_pages(app)}"
+    related_count: int = app.config.kb_related_posts
     result = {}
     for docname in env.found_docs:
         category, post = current_category(catalog, docname)
@@ -180,6 +197,9 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
         )
         _parent, previous, following = relations.get(docname, (None, None, None))
         seen = f"{tree}\n{window}\n{title(previous)}\n{title(following)}"
+        if post is not None:
+            # The related articles at the end of the post (related.py) depend on other posts.
+            seen += "\n" + related.fingerprint(catalog, post, related_count)
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
 
@@ -204,6 +224,7 @@ def page_breadcrumbs(
     catalog = get_catalog(app.env)
     category, page = catalog.category_page_for_docname(pagename)
     if category is None or page < 2:
+        browse_breadcrumbs(app, catalog, pagename, context)
         return
     chain = catalog.ancestors(category)
     context["parents"] = [
@@ -213,3 +234,18 @@ def page_breadcrumbs(
         }
         for c in chain
     ]
+
+
+def browse_breadcrumbs(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str, Any]) -> None:
+    """Home › Tags › a tag's page, and page 2, 3, ... of the archive or a tag under page 1."""
+    tag, page = tag_page_for_docname(catalog, pagename)
+    chain: list[tuple[str, str]] = []
+    if tag is not None:
+        chain = [(TAGS_DOC, "Tags")] + ([(tag_docname(tag.slug), f"Tag: {tag.name}")] if page > 1 else [])
+    elif archive_page_for_docname(catalog, pagename) > 1:
+        chain = [(ARCHIVE_DOC, "Archive")]
+    if chain:
+        context["parents"] = [
+            {"link": app.builder.get_relative_uri(pagename, docname), "title": html.escape(text)}
+            for docname, text in chain
+        ]

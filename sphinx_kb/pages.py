@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinx_kb.domain import get_catalog
-from sphinx_kb.listing import human_date
+from sphinx_kb.listing import human_date, reading_time_text
+from sphinx_kb.related import related_posts
+from sphinx_kb.tags import tag_links
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -66,6 +68,8 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
         banner += nodes.paragraph(text, text)
         header.append(banner)
     main[1:1] = header
+    # Filled when the page is written (related.py): the list depends on other posts.
+    main += related_posts(slug=post.slug)
 
 
 def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -91,10 +95,33 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
         if post.updated and post.updated != post.date:
             text = f"Updated {human_date(post.updated)}"
             parts.append(nodes.inline("", text, classes=["kb-updated"]))
-        if post.author:
-            parts.append(nodes.inline("", f"By {post.author}", classes=["kb-author"]))
+        author = catalog.authors.resolve(post.author)
+        if author is not None:
+            # The display name from authors.yml, linked to the author's page when it has one.
+            name: nodes.Node = nodes.Text(author.name)
+            if author.url:
+                name = nodes.reference(author.name, author.name, refuri=author.url)
+            parts.append(nodes.inline("", "By ", name, classes=["kb-author"]))
+        # Reading time (as on the post's cards) and word count: from the catalog, like the rest.
+        minutes = reading_time_text(post.reading_minutes(app.config.kb_words_per_minute))
+        parts.append(nodes.inline("", minutes, classes=["kb-reading-time"]))
+        words = f"{post.words:,} word" + ("" if post.words == 1 else "s")
+        parts.append(nodes.inline("", words, classes=["kb-word-count"]))
         for index, part in enumerate(parts):
             if index:
                 line += nodes.inline("", " · ", classes=["kb-sep"])
             line += part
-        placeholder.replace_self(line)
+        # Tags under the line, each linked to its tag page (a div: the line stays the paragraph
+        # right above the draft banner).
+        shown: list[nodes.Node] = [line]
+        links = tag_links(catalog, post)
+        if links:
+            tags = nodes.paragraph()
+            label = "Tags:" if len(links) > 1 else "Tag:"
+            tags += nodes.inline("", label, classes=["kb-tags-label"])
+            for text, target in links:
+                tags += nodes.Text(" ")
+                uri = app.builder.get_relative_uri(docname, target)
+                tags += nodes.reference(text, text, refuri=uri, classes=["kb-tag"], internal=True)
+            shown.append(nodes.container("", tags, classes=["kb-post-tags"]))
+        placeholder.replace_self(shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -69,6 +70,8 @@ class Post:
     redirect_from: tuple[str, ...] = ()
     # True when `excerpt` was missing and the first paragraph stands in for it.
     excerpt_from_body: bool = False
+    # Words of the body (see count_words): the reading time on the page and on its cards.
+    words: int = 0
     # 1-based line of each front-matter key, keyed by our field name.
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -84,6 +87,10 @@ class Post:
     @property
     def last_modified(self) -> Date | None:
         return self.updated or self.date
+
+    def reading_minutes(self, words_per_minute: int) -> int:
+        """Whole minutes, rounded up; at least 1 (a card never says "0 min read")."""
+        return max(1, math.ceil(self.words / max(1, words_per_minute)))
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -144,8 +151,73 @@ def first_paragraph(body: str, limit: int = 300) -> str:
     return ""
 
 
-def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
-    """Read one post. Returns the Post (None when it must be left out) and every problem found."""
+# Fence lines (``` and ~~~, with their info string) and what follows them decide what is code.
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+_DIRECTIVE_RE = re.compile(r"\{[^}]*\}")
+# Directives whose content is code or structure, not prose.
+_NOT_PROSE_DIRECTIVES = frozenset(
+    (
+        "{code}",
+        "{code-block}",
+        "{sourcecode}",
+        "{literalinclude}",
+        "{toctree}",
+        "{raw}",
+        "{math}",
+        "{csv-table}",
+    )
+)
+# Dropped before counting: lines of `:::` fences, MyST targets `(label)=` and directive options
+# `:key: value`; HTML comments and tags; link targets `](...)`. Each pattern starts with a fixed
+# character (a line with its newline), which lets the regex engine skip ahead quickly.
+_NOT_PROSE_LINE_RE = re.compile(r"\n[ \t]*(?::{3,}[^\n]*|\([\w-]+\)=[ \t]*(?=\n|$)|:[\w-]+:[^\n]*)")
+_NOT_PROSE_INLINE_RE = re.compile(r"<!--[\s\S]*?-->|</?[A-Za-z][^<>\n]*>|\]\([^)\n]*\)")
+# Punctuation removed so that what is left between spaces is words: `don't`, `e-mail` and `3.5`
+# stay one word each; a lone `|`, `-`, `#` or dash disappears.
+_PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—―…‘’‚“”„«»‹›·•¶§†‡", None))
+
+
+def count_words(body: str) -> int:
+    """Words of a Markdown body as a reader reads them: prose, headings, lists, tables and the
+    text of admonitions count; fenced code (and code/toctree/raw/math directives), HTML tags and
+    comments, link URLs, directive options and fence lines do not. A word is what stands between
+    spaces once punctuation is removed (`don't`, `e-mail`, `3.5` count once; a lone `-` not).
+
+    Regular expressions over the whole text, a loop over fence lines only: no Markdown parse
+    and no per-line Python work (10,000 posts are counted on every clean build)."""
+    kept: list[str] = []
+    start = 0  # where the prose not yet kept begins
+    code = ""  # the fence that opened the current code block
+    prose: list[str] = []  # fences of the directives (```{note}) we are inside
+    fences = _FENCE_LINE_RE.finditer(body) if "```" in body or "~~~" in body else ()
+    for match in fences:
+        fence, info = match.group(1), match.group(2).strip()
+        closing = not info and bool(code or prose) and fence[0] == (code or prose[-1])[0]
+        if code:
+            if closing and len(fence) >= len(code):
+                code, start = "", match.end()
+            continue
+        kept.append(body[start : match.start()])
+        start = match.end()
+        directive = _DIRECTIVE_RE.match(info)
+        if closing and len(fence) >= len(prose[-1]):
+            prose.pop()
+        elif directive and directive.group(0).replace(" ", "") not in _NOT_PROSE_DIRECTIVES:
+            prose.append(fence)  # ```{note}: the text inside is read
+        else:
+            code = fence  # ``` / ```python / ```{code-block}: code, up to its closing fence
+    if not code:
+        kept.append(body[start:])
+    text = _NOT_PROSE_LINE_RE.sub("\n", "\n" + "\n".join(kept))
+    text = _NOT_PROSE_INLINE_RE.sub(" ", text)
+    return len(text.translate(_PUNCTUATION).split())
+
+
+def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | None, list[Problem]]:
+    """Read one post. Returns the Post (None when it must be left out) and every problem found.
+
+    `words=False` leaves the word count at 0: `kb check` shows no reading times, and counting
+    is most of the cost of parsing a post."""
     problems: list[Problem] = []
 
     def problem(
@@ -316,6 +388,18 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         problem(
             "front-matter", "`tags` must be a list of words", 'write tags: ["backup", "cloud"]', lines["tags"]
         )
+    # A tag's page is tag/<slug>: a tag with no letter or digit left in its slug has no page.
+    unusable = [t for t in tags if not slugify(t)]
+    for tag in unusable:
+        problem(
+            "tag",
+            f"tag `{shorten(tag)}` has no letters or digits a URL can use; it is left out",
+            "write the tag with letters a-z or digits (accents are dropped: `Sécurité` -> `securite`)",
+            lines["tags"],
+            Severity.WARNING,
+        )
+    if unusable:
+        tags = tuple(t for t in tags if t not in unusable)
 
     excerpt_from_body = False
     if excerpt is None and "excerpt" not in invalid:
@@ -352,6 +436,7 @@ def parse_post(path: Path, text: str) -> tuple[Post | None, list[Problem]]:
         description=description,
         redirect_from=redirect_from,
         excerpt_from_body=excerpt_from_body,
+        words=count_words(matter.body) if words else 0,
         lines=lines,
     )
     return post, problems
@@ -361,7 +446,10 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+_NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """`Backup & Recovery` -> `backup-recovery`; accents are folded to ASCII."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_SLUG_RE.sub("-", ascii_text.lower()).strip("-")

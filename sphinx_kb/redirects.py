@@ -50,7 +50,16 @@ RESERVED = ("_static", "_sources", "_images", "_downloads", "_kb", "_pagefind")
 # Pages every build has, whether or not a source file exists yet (kb check on a fresh checkout).
 BUILT_PAGES = ("index", "search", "genindex", "py-modindex", "404")
 # Files of the site root a redirect page (or its folder) must not replace.
-BUILT_FILES = ("sitemap.xml", "robots.txt", "objects.inv", "searchindex.js", "_redirects", ".nojekyll")
+BUILT_FILES = (
+    "sitemap.xml",
+    "robots.txt",
+    "objects.inv",
+    "searchindex.js",
+    "_redirects",
+    ".nojekyll",
+    "atom.xml",
+    "rss.xml",
+)
 SOURCE_SUFFIXES = (".md", ".rst")
 # Where hand-written pages cannot be (build output, assets, templates).
 SKIPPED_DIRS = ("_build", "_static", "_templates")
@@ -218,6 +227,14 @@ def site_pages(catalog: Catalog) -> dict[str, str]:
     for category in catalog.categories.values():
         for page in range(1, catalog.pages_of(category.slug) + 1):
             add(layout.category_docname(category.slug, page), f"the category page of {category.name}")
+    # Imported here: tags and archive import post.py, which imports this module.
+    from sphinx_kb.archive import archive_docnames
+    from sphinx_kb.tags import tag_docnames
+
+    for docname in tag_docnames(catalog):
+        add(docname, "a tag page")
+    for docname in archive_docnames(catalog):
+        add(docname, "the archive")
     for docname in (*BUILT_PAGES, *handwritten_docnames(layout)):
         add(docname, "the home page" if docname == "index" else f"the page {docname}")
     for name in BUILT_FILES:
@@ -227,6 +244,8 @@ def site_pages(catalog: Catalog) -> dict[str, str]:
 
 def check_redirects(catalog: Catalog) -> tuple[dict[str, str], list[Problem]]:
     """Old path -> slug of every redirect that can be written, and a problem for every other one."""
+    if not any(post.redirect_from for post in catalog.posts.values()):
+        return {}, []  # the usual case: no need to list every page of the site
     pages = site_pages(catalog)
     problems: list[Problem] = []
     claims: dict[str, list[tuple[Post, str]]] = {}

@@ -29,6 +29,7 @@ from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.metadata import category_description
 from sphinx_kb.sitemap import NOT_LISTED
+from sphinx_kb.sources import is_browse_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,7 +46,7 @@ INDEX_DIR = "_pagefind"
 # The listing cards repeat what the posts say (the posts are indexed themselves), the line under
 # a post's title repeats its metadata (shown with each result anyway), and heading
 # anchors are a lone "#": none of them belongs in the index.
-EXCLUDE_SELECTORS = ".kb-post-list, .kb-pager, .kb-post-meta, .headerlink, .kb-draft-banner"
+EXCLUDE_SELECTORS = ".kb-post-list, .kb-pager, .kb-post-meta, .headerlink, .kb-draft-banner, .kb-related"
 # Pages Sphinx writes on every build that are never indexed (they carry no data-pagefind-body).
 UNINDEXED_PAGES = {"genindex", "search", "py-modindex"}
 STATE_FILE = "sphinx-kb-search.json"
@@ -139,6 +140,8 @@ def data_span(attribute: str, values: dict[str, str]) -> str:
 
 def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str, Any]) -> tuple[str, str]:
     """The attributes of the element around a page's content, and the data inside it."""
+    if is_browse_page(catalog, pagename):
+        return "", ""  # tag index, tag and archive pages: cards of posts indexed themselves
     post = catalog.post_for_docname(pagename)
     if post is not None:
         if post.is_draft:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.gitdates import last_commit_dates
 from sphinx_kb.post import iso_date
+from sphinx_kb.sources import is_browse_page
 from sphinx_kb.urls import page_path, site_url
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     other_pages = {
         docname: Path(app.env.doc2path(docname))
         for docname in app.env.found_docs - ours - {app.config.root_doc}
-        if docname.rpartition("/")[2] not in NOT_LISTED
+        if docname.rpartition("/")[2] not in NOT_LISTED and not is_browse_page(catalog, docname)
     }
     for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
         links.put((page_path(app, docname), lastmod))

@@ -1,4 +1,4 @@
-"""Generated sources: the home page and one landing page per category.
+"""Generated sources: the home page, one landing page per category, the tag pages and the archive.
 
 They are Markdown files in the source folder, so Sphinx reads them like any page. Their text
 holds the structure (title, description, which listings, the toctree); the listings render from
@@ -9,13 +9,18 @@ preview that watches the folder does not loop.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from sphinx_kb.archive import ARCHIVE_DOC, archive_docname, archive_page_for_docname
+from sphinx_kb.archive import pages_of as archive_pages_of
 from sphinx_kb.markdown import escape
+from sphinx_kb.tags import TAG_DIR, TAGS_DOC, Tag, tag_docname, tag_page_for_docname
+from sphinx_kb.tags import pages_of as tag_pages_of
 
 if TYPE_CHECKING:
     from sphinx_kb.catalog import Catalog
@@ -61,7 +66,44 @@ def category_next_page(category: Category, page: int, pages: int) -> str:
     return "\n".join(parts)
 
 
-def home_page(catalog: Catalog, settings: HomeSettings) -> str:
+def orphan(description: str) -> list[str]:
+    """Front matter of a page outside the toctrees, with its meta description and link-preview
+    text (otherwise sphinxext-opengraph would cut the first cards' text into them)."""
+    # One line of YAML (a flow mapping), so that MARKER stays within is_generated's first lines.
+    meta = {"html_meta": {"description": description}}
+    matter = {"orphan": True, "myst": meta, "og:description": description}
+    return ["---", json.dumps(matter, ensure_ascii=False), "---"]
+
+
+def tags_page() -> str:
+    """The tag index: every tag with its count (the kb-tags directive renders them)."""
+    head = orphan("Every tag of the knowledge base, with its number of articles.")
+    return "\n".join([*head, MARKER, "", "# Tags", "", *directive("kb-tags")])
+
+
+def tag_page(tag: Tag, page: int, pages: int) -> str:
+    title = f"Tag: {tag.name}" + (f" (page {page} of {pages})" if page > 1 else "")
+    options: dict[str, object] = {"tag": tag.slug}
+    if page > 1:
+        options["page"] = page
+    head = orphan(f"Articles tagged “{tag.name}”, newest first.")
+    return "\n".join([*head, MARKER, "", f"# {escape(title)}", "", *directive("kb-posts", **options)])
+
+
+def archive_page(page: int, pages: int) -> str:
+    title = "Archive" + (f" (page {page} of {pages})" if page > 1 else "")
+    options = {"page": page} if page > 1 else {}
+    head = orphan("Every article of the knowledge base by year and month, newest first.")
+    return "\n".join([*head, MARKER, "", f"# {title}", "", *directive("kb-archive", **options)])
+
+
+def browse_links(root_doc: str) -> list[str]:
+    """The home page's line that leads to the tag index and the archive."""
+    up = "../" * root_doc.count("/")
+    return [f"Browse [all tags]({up}{TAGS_DOC}.md) or [the archive]({up}{ARCHIVE_DOC}.md).", ""]
+
+
+def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index") -> str:
     top = catalog.children(None)
     parts = [MARKER, "", f"# {escape(settings.title)}", ""]
     if settings.description:
@@ -70,6 +112,8 @@ def home_page(catalog: Catalog, settings: HomeSettings) -> str:
         parts += ["## Categories", "", *directive("kb-categories")]
     if catalog.visible_posts and settings.latest > 0:
         parts += ["## Latest articles", "", *directive("kb-posts", latest=settings.latest)]
+    if catalog.visible_posts:
+        parts += browse_links(root_doc)
     entries = [catalog.layout.category_docname(c.slug) for c in top]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)
@@ -95,6 +139,35 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def browse_pages(catalog: Catalog) -> dict[Path, str]:
+    """The tag index, the tag pages and the archive pages (tags.py, archive.py), by file."""
+    srcdir = catalog.layout.srcdir
+    wanted = {srcdir / f"{TAGS_DOC}.md": tags_page()}
+    for tag in catalog.tag_index.tags.values():
+        pages = tag_pages_of(catalog, tag.slug)
+        for page in range(1, pages + 1):
+            wanted[srcdir / f"{tag_docname(tag.slug, page)}.md"] = tag_page(tag, page, pages)
+    pages = archive_pages_of(catalog)
+    for page in range(1, pages + 1):
+        wanted[srcdir / f"{archive_docname(page)}.md"] = archive_page(page, pages)
+    remove_stale(srcdir / TAG_DIR, wanted)
+    remove_stale(srcdir / ARCHIVE_DOC, wanted)
+    return wanted
+
+
+def remove_stale(folder: Path, wanted: dict[Path, str]) -> None:
+    """Delete generated pages of `folder` that are no longer wanted, and the folders they leave empty."""
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*.md"):
+        if path not in wanted and is_generated(path):
+            path.unlink()
+    for pages in sorted(folder.glob("*/page"), reverse=True) + sorted(folder.glob("page")):
+        for empty in (pages, pages.parent):
+            if empty != folder and empty.is_dir() and not any(empty.iterdir()):
+                empty.rmdir()
+
+
 def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Path]:
     """Write the home and category pages that changed, delete stale ones; return what was written."""
     srcdir = catalog.layout.srcdir
@@ -102,7 +175,7 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
     home = srcdir / f"{root_doc}.md"
     if home.exists() and not is_generated(home):
         logger.info("sphinx-kb: %s is not generated; leaving it as it is", home)
-    elif write_if_changed(home, home_page(catalog, settings)):
+    elif write_if_changed(home, home_page(catalog, settings, root_doc)):
         written.append(home)
 
     category_dir = srcdir / catalog.layout.category_dir
@@ -113,19 +186,15 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
         for page in range(2, pages + 1):
             path = srcdir / f"{catalog.layout.category_docname(category.slug, page)}.md"
             wanted[path] = category_next_page(category, page, pages)
-    if category_dir.is_dir():
-        for path in category_dir.rglob("*.md"):
-            if path not in wanted and is_generated(path):
-                path.unlink()
-        for folder in sorted(category_dir.glob("*/page"), reverse=True):
-            for empty in (folder, folder.parent):
-                if empty.is_dir() and not any(empty.iterdir()):
-                    empty.rmdir()
+    remove_stale(category_dir, wanted)
+    wanted.update(browse_pages(catalog))
     for path, text in wanted.items():
         if path.exists() and not is_generated(path):
             logger.warning(
-                "%s was not generated by sphinx-kb and is left as it is; the category page is not updated",
+                "%s was not generated by sphinx-kb and is left as it is; the %s is not updated; "
+                "rename or remove it to get the generated page",
                 path,
+                "category page" if path.is_relative_to(category_dir) else "tag or archive page",
                 type="kb",
                 subtype="generated",
                 location=f"{path}:1",
@@ -134,3 +203,13 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
         if write_if_changed(path, text):
             written.append(path)
     return written
+
+
+def is_browse_page(catalog: Catalog, docname: str) -> bool:
+    """The tag index, a tag page or an archive page: listings of cards, kept out of the search
+    index and the sitemap (the posts they list are in both)."""
+    return (
+        docname == TAGS_DOC
+        or tag_page_for_docname(catalog, docname)[0] is not None
+        or archive_page_for_docname(catalog, docname) > 0
+    )

@@ -5,18 +5,20 @@ brings posts from other tools."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx_kb.catalog import Catalog, Layout, PostCache, build_catalog
-from sphinx_kb.config import layout_from
-from sphinx_kb.importers.command import add_import_command
-from sphinx_kb.problems import Severity, sort_key
 from sphinx_kb.version import __version__
+
+if TYPE_CHECKING:
+    from sphinx_kb.catalog import Catalog, Layout
+
+# The modules of a command (Sphinx among them) are imported when it runs: `kb --version` and the
+# start of every command stay quick.
+COMMANDS_WITHOUT_IMPORT = ("new", "check", "serve")
 
 
 def read_conf(conf_dir: Path) -> dict[str, Any]:
@@ -32,6 +34,8 @@ def read_conf(conf_dir: Path) -> dict[str, Any]:
 
 def load_project(command: str, args: argparse.Namespace) -> tuple[Path, Layout] | None:
     """conf.py's folder and the source layout its `kb_` options give; None once told why not."""
+    from sphinx_kb.config import layout_from
+
     conf_dir = Path(args.conf_dir).resolve()
     source = Path(args.source) if args.source else conf_dir / "source"
     if not source.is_dir():
@@ -53,22 +57,20 @@ def cache_file(build_dir: Path) -> Path:
 
 
 def read_catalog(layout: Layout, cache_path: Path | None) -> Catalog:
-    """Every post; with a cache, only files changed since the last build or check are parsed."""
-    if cache_path is None:
-        return build_catalog(layout)
-    cache = PostCache(cache_path)
-    catalog = build_catalog(layout, cache)
-    parsed = sum(cache.entries.get(path) is not entry for path, entry in cache.used.items())
-    # Rewriting the whole cache costs about what parsing a tenth of the posts does: a few edited
-    # posts are cheaper to parse again next time (the next build saves them anyway).
-    if parsed and parsed * 10 >= len(cache.used):
-        # E.g. a read-only checkout: the results stand, the next run is only slower.
-        with contextlib.suppress(OSError):
-            cache.save()
-    return catalog
+    """Every post; with the build's cache, only files changed since the last build are parsed.
+
+    Many posts to parse are parsed in two processes (the build itself reads them in one). Their
+    words are not counted (a third of the work; `kb check` shows no reading times), so they are
+    not added to the cache: the build, which counts them, keeps it up to date."""
+    from sphinx_kb.catalog import PostCache, build_catalog
+
+    cache = PostCache(cache_path) if cache_path is not None else None
+    return build_catalog(layout, cache, parallel=True, words=False)
 
 
 def check(args: argparse.Namespace) -> int:
+    from sphinx_kb.problems import Severity, sort_key
+
     project = load_project("check", args)
     if project is None:
         return 2
@@ -194,6 +196,8 @@ def serve(args: argparse.Namespace) -> int:
     except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see
         print(f"kb serve: cannot read {conf_dir / 'conf.py'}: {exc}", file=sys.stderr)
         return 2
+    from sphinx_kb.config import layout_from
+
     layout = layout_from(source, values)
     argv = preview.autobuild_argv(
         conf_dir, source, Path(args.build_dir).resolve(), args.host, args.port, layout.category_dir
@@ -259,7 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_parser.set_defaults(run=serve)
 
-    add_import_command(commands)
+    arguments = sys.argv[1:] if argv is None else argv
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    # `kb import`'s options come with its modules: only needed for it, `kb --help` and typos.
+    if command not in COMMANDS_WITHOUT_IMPORT and not (command is None and "--version" in arguments):
+        from sphinx_kb.importers.command import add_import_command
+
+        add_import_command(commands)
 
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

@@ -11,9 +11,9 @@ def counting_parse(monkeypatch) -> list[str]:
     parsed: list[str] = []
     original = sphinx_kb.catalog.parse_post
 
-    def parse(path, text):
+    def parse(path, text, **options):
         parsed.append(path.name)
-        return original(path, text)
+        return original(path, text, **options)
 
     monkeypatch.setattr(sphinx_kb.catalog, "parse_post", parse)
     return parsed
@@ -51,3 +51,20 @@ def test_a_damaged_cache_is_ignored(make_project):
     assert cache.is_file()
     cache.write_bytes(b"not a pickle")
     build(srcdir).assert_no_warnings()
+
+
+def test_posts_put_in_the_cache_always_have_their_word_count(make_project, tmp_path):
+    # kb check skips counting words without a cache; what it caches, the build will show.
+    from sphinx_kb.catalog import PostCache, build_catalog
+    from sphinx_kb.config import layout_from
+
+    layout = layout_from(make_project(), {})
+    uncached = build_catalog(layout, None, words=False)
+    assert uncached.posts and all(p.words == 0 for p in uncached.posts.values())
+    cache = PostCache(tmp_path / "posts.pickle")
+    build_catalog(layout, cache, words=False)
+    cache.save()
+    counted = build_catalog(layout, PostCache(tmp_path / "posts.pickle"))
+    full = build_catalog(layout, None)
+    assert {s: p.words for s, p in counted.posts.items()} == {s: p.words for s, p in full.posts.items()}
+    assert all(p.words > 0 for p in full.posts.values())

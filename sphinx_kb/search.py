@@ -43,10 +43,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 INDEX_DIR = "_pagefind"
-# The listing cards repeat what the posts say (the posts are indexed themselves), the line under
-# a post's title repeats its metadata (shown with each result anyway), and heading
-# anchors are a lone "#": none of them belongs in the index.
-EXCLUDE_SELECTORS = ".kb-post-list, .kb-pager, .kb-post-meta, .headerlink, .kb-draft-banner, .kb-related"
+# The listing cards and related articles repeat what other posts say (those are indexed
+# themselves), the lines under a post's title repeat its metadata and tags (shown with each
+# result, tags are a filter), and heading anchors are a lone "#": none belongs in the index.
+EXCLUDE_SELECTORS = (
+    ".kb-post-list, .kb-pager, .kb-post-meta, .kb-post-tags, .headerlink, .kb-draft-banner, .kb-related"
+)
 # Pages Sphinx writes on every build that are never indexed (they carry no data-pagefind-body).
 UNINDEXED_PAGES = {"genindex", "search", "py-modindex"}
 STATE_FILE = "sphinx-kb-search.json"

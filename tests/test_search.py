@@ -94,6 +94,12 @@ def test_only_the_content_is_indexed_not_the_navigation(make_project):
         assert chrome not in post, chrome
     # Nor is the line under the title (category · date), shown with every result anyway.
     assert "September 5, 2024" not in post
+    # Nor are a post's tag links (a filter) or its related articles (indexed as themselves).
+    tagged = pages["/blog/outsourced-it-partner.html"]["content"]
+    page = result.html("blog/outsourced-it-partner.html")
+    assert page.select(".kb-post-tags .kb-tag") and page.select(".kb-related a")
+    for shown in ("Tags:", "Related articles", *(a.get_text() for a in page.select(".kb-related a"))):
+        assert shown not in tagged, shown
     # The sidebar element is outside the indexed element on every page.
     html = result.html("blog/backup-rule.html")
     assert html.select(".sidebar-tree [data-pagefind-body]") == []

@@ -356,8 +356,8 @@ class PostCache:
     Kept beside Sphinx's doctrees: at 10,000 posts, reading all front matter again takes seconds
     of every incremental build."""
 
-    # 3: posts carry their word count (post.py `words`).
-    VERSION = 3
+    # 3: posts carry their word count (post.py `words`); 4: kb.placeholder warnings.
+    VERSION = 4
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -12,14 +12,11 @@ from pathlib import Path
 import yaml
 
 from sphinx_kb.catalog import Catalog, Layout, declared_slug
-from sphinx_kb.post import SLUG_RE, slugify
+from sphinx_kb.post import PLACEHOLDER_BODY, PLACEHOLDER_EXCERPT, SLUG_RE, slugify
 
-# Both placeholders start with TODO so that `grep -rl TODO source/blog` finds unfinished posts.
-EXCERPT = "TODO: one or two sentences that sum up the article."
-BODY = (
-    "TODO: write the article here, in Markdown. Start with a paragraph that introduces the topic,\n"
-    "then give each section a `##` heading (the title above is the page's only H1).\n"
-)
+# The placeholders a writer replaces; a published post that keeps one is warned (kb.placeholder).
+EXCERPT = PLACEHOLDER_EXCERPT
+BODY = PLACEHOLDER_BODY
 
 
 class NewPostError(Exception):

@@ -19,6 +19,12 @@ from sphinx_kb.redirects import REDIRECT_SUBTYPES, parse_redirects
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+# What `kb new` writes for a writer to replace (both start with TODO: `grep -rl TODO` finds them).
+PLACEHOLDER_EXCERPT = "TODO: one or two sentences that sum up the article."
+PLACEHOLDER_BODY = (
+    "TODO: write the article here, in Markdown. Start with a paragraph that introduces the topic,\n"
+    "then give each section a `##` heading (the title above is the page's only H1).\n"
+)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("published", "draft")
 
@@ -400,6 +406,26 @@ def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | Non
         )
     if unusable:
         tags = tuple(t for t in tags if t not in unusable)
+
+    if status == "published":
+        # `kb new` writes these placeholders into drafts; published, they would reach readers.
+        if excerpt == PLACEHOLDER_EXCERPT:
+            problem(
+                "placeholder",
+                "the excerpt is still the placeholder `kb new` wrote",
+                "write one or two sentences that sum up the article",
+                lines.get("excerpt", 1),
+                Severity.WARNING,
+            )
+        at = matter.body.find(PLACEHOLDER_BODY.partition("\n")[0])
+        if at >= 0:
+            problem(
+                "placeholder",
+                "the body still holds the placeholder text `kb new` wrote",
+                "replace the TODO paragraph with the article",
+                matter.body_line + matter.body.count("\n", 0, at),
+                Severity.WARNING,
+            )
 
     excerpt_from_body = False
     if excerpt is None and "excerpt" not in invalid:

@@ -465,3 +465,28 @@ def test_check_after_a_small_edit(project, capsys):
     post.write_text(post.read_text(encoding="utf-8").replace("exerpt: E", "excerpt: E"), encoding="utf-8")
     touch_later(post)
     assert check_json(capsys) == check_json(capsys, "--no-cache") == {"posts": 25, "problems": []}
+
+
+def test_publishing_with_the_placeholders_is_warned(project, capsys):
+    assert run(capsys, "new", "Printer Setup", "--category", "Managed IT")[0] == 0
+    path = project / "source/blog/printer-setup.md"
+    assert check_json(capsys) == {"posts": 6, "problems": []}  # a draft may keep them
+
+    text = path.read_text(encoding="utf-8").replace('status: "draft"', 'status: "published"')
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    excerpt_line = next(i for i, line in enumerate(lines, 1) if line.startswith("excerpt:"))
+    body_line = next(i for i, line in enumerate(lines, 1) if line.startswith("TODO: write the article"))
+    report = check_json(capsys, "--no-cache")
+    assert [(p["line"], p["subtype"], p["severity"]) for p in report["problems"]] == [
+        (excerpt_line, "placeholder", "warning"),
+        (body_line, "placeholder", "warning"),
+    ]
+
+    path.write_text(
+        text.replace(
+            "TODO: one or two sentences that sum up the article.", "How to set up a printer."
+        ).replace("TODO: write the article here", "Plug it in"),
+        encoding="utf-8",
+    )
+    assert check_json(capsys, "--no-cache") == {"posts": 6, "problems": []}

@@ -393,3 +393,23 @@ def test_feeds_of_categories_that_left_are_deleted(make_project) -> None:
     assert "category/vpn/rss.xml" not in files
     assert foreign.read_text(encoding="utf-8") == "<feed>someone else's</feed>\n"
     assert slugs(parse(result, "category/firewalls/atom.xml")) == ["firewall-rules", "stateful-inspection"]
+
+
+def test_authors_from_authors_yml(make_project) -> None:
+    srcdir = make_project("basic")
+    (srcdir / "authors.yml").write_text(
+        "jane:\n  name: Jane Q. Doe\n  url: https://example.com/jane\nJane Doe:\n  name: Jane Doe\n",
+        encoding="utf-8",
+    )
+    post = srcdir / "blog" / "outsourced-it-partner.md"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace('author: "Jane Doe"', "author: jane"), encoding="utf-8"
+    )
+    result = build(srcdir)
+    result.assert_no_warnings()
+    atom, rss = parse(result, "atom.xml"), parse(result, "rss.xml")
+    for feed in (atom, rss):
+        partner = next(e for e in feed.entries if e.link.endswith("/outsourced-it-partner.html"))
+        assert partner.author == "Jane Q. Doe"  # the name, not the id
+    partner = next(e for e in atom.entries if e.link.endswith("/outsourced-it-partner.html"))
+    assert partner.author_detail.href == "https://example.com/jane"

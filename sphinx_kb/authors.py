@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sphinx_kb.domain import get_catalog, get_domain
-from sphinx_kb.frontmatter import FrontMatterError, construct, load_nodes, mapping_items, shorten
+from sphinx_kb.frontmatter import FrontMatterError, construct, mapping_items, read_yaml_file, shorten
 from sphinx_kb.problems import Problem, Severity
 
 if TYPE_CHECKING:
@@ -103,14 +103,10 @@ def load_authors(path: Path) -> tuple[Authors, list[Problem]]:
         problems.append(Problem(path, line, "author", message, fix, severity))
 
     what = "the authors file"
-    try:
-        node, loader = load_nodes(path.read_text(encoding="utf-8"), 1, what)
-    except FrontMatterError as exc:
-        problem(exc.message, exc.fix, exc.line)
+    loaded = read_yaml_file(path, what, problem)
+    if loaded is None:
         return Authors(), problems
-    except (OSError, UnicodeDecodeError) as exc:
-        problem(f"cannot read the authors file: {exc}", "save it as UTF-8 text", None)
-        return Authors(), problems
+    node, loader = loaded
     if node is None:
         return authors, problems
 

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx_kb.frontmatter import FrontMatterError, load_nodes, mapping_items
+from sphinx_kb.frontmatter import FrontMatterError, mapping_items, read_yaml_file
 from sphinx_kb.post import SLUG_RE, slugify
 from sphinx_kb.problems import Problem, Severity
 
@@ -41,14 +41,10 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
         problems.append(Problem(path, line, "category", message, fix, severity))
 
     what = "the categories file"
-    try:
-        node, loader = load_nodes(path.read_text(encoding="utf-8"), 1, what)
-    except FrontMatterError as exc:
-        problem(exc.message, exc.fix, exc.line)
+    loaded = read_yaml_file(path, what, problem)
+    if loaded is None:
         return [], problems
-    except (OSError, UnicodeDecodeError) as exc:
-        problem(f"cannot read the categories file: {exc}", "save it as UTF-8 text", None)
-        return [], problems
+    node, loader = loaded
     if node is None:
         return [], problems
 

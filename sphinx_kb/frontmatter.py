@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 # libyaml's loader is several times faster; `kb check` reads every post on each run.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,6 +113,20 @@ def shorten(value: object, limit: int = 60) -> str:
     """A value for an error message: one line, at most `limit` characters."""
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_yaml_file(
+    path: Path, what: str, report: Callable[[str, str, int | None], None]
+) -> tuple[yaml.Node | None, Any] | None:
+    """The YAML nodes of a whole file (categories.yml, authors.yml), or None once `report` was
+    told why it cannot be read."""
+    try:
+        return load_nodes(path.read_text(encoding="utf-8"), 1, what)
+    except FrontMatterError as exc:
+        report(exc.message, exc.fix, exc.line)
+    except (OSError, UnicodeDecodeError) as exc:
+        report(f"cannot read {what}: {exc}", "save it as UTF-8 text", None)
+    return None
 
 
 def load_nodes(text: str, first_line: int, what: str) -> tuple[yaml.Node | None, Any]:

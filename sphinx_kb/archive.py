@@ -25,12 +25,11 @@ def archive_docname(page: int = 1) -> str:
 
 
 def pages_of(catalog: Catalog) -> int:
-    return max(1, -(-len(catalog.visible_posts) // catalog.layout.posts_per_page))
+    return catalog.layout.page_count(len(catalog.visible_posts))
 
 
 def posts_on_page(catalog: Catalog, page: int) -> list[Post]:
-    per_page = catalog.layout.posts_per_page
-    return catalog.visible_posts[(page - 1) * per_page : page * per_page]
+    return catalog.layout.on_page(catalog.visible_posts, page)
 
 
 def archive_page_for_docname(catalog: Catalog, docname: str) -> int:

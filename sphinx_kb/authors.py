@@ -7,24 +7,18 @@ as written; with it, a name the file does not know is reported (most often a typ
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sphinx_kb.domain import get_catalog, get_domain
 from sphinx_kb.frontmatter import FrontMatterError, construct, mapping_items, read_yaml_file, shorten
 from sphinx_kb.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
-
-    from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
     from sphinx_kb.post import Post
 
@@ -80,12 +74,6 @@ class Authors:
         if not value:
             return None
         return self.find(value) or Author(name=value)
-
-    @property
-    def digest(self) -> str:
-        """Changes whenever anything a page shows about an author changes."""
-        data = sorted((a.id, a.name, a.title, a.url, a.image, a.kind) for a in self.by_id.values())
-        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
 # problem(message, fix, line, severity=ERROR): how the checks of authors.yml report.
@@ -243,25 +231,3 @@ def check_post_authors(authors: Authors, posts: Iterable[Post], file_name: str) 
             )
         )
     return problems
-
-
-def author_of(env: BuildEnvironment, post: Post) -> Author | None:
-    """The author to show for a post in this build."""
-    return get_catalog(env).authors.resolve(post.author)
-
-
-def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-get-updated: an edited authors.yml changes the header and structured data of posts
-    that Sphinx would not otherwise rewrite."""
-    catalog = get_catalog(env)
-    data = get_domain(env).data
-    digest = catalog.authors.digest
-    if data.get("authors") == digest:
-        return []
-    data["authors"] = digest
-    return [catalog.layout.post_docname(p.slug) for p in catalog.visible_posts if p.author]
-
-
-def setup(app: Sphinx) -> None:
-    # `kb_authors_file` is in config.OPTIONS: `kb check` reads it from conf.py too.
-    app.connect("env-get-updated", pages_to_rewrite)

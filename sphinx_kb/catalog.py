@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sphinx_kb.authors import Authors, check_post_authors, load_authors
 from sphinx_kb.categories import Category, load_categories
 from sphinx_kb.frontmatter import FrontMatterError, split
+from sphinx_kb.gitdates import last_commit_dates
 from sphinx_kb.parallel import can_fork, in_two_processes
 from sphinx_kb.post import Post, parse_post, slugify
 from sphinx_kb.problems import Problem, Severity
@@ -53,6 +54,14 @@ class Layout:
 
     def post_docname(self, slug: str) -> str:
         return f"{self.posts_dir}/{slug}"
+
+    def page_count(self, posts: int) -> int:
+        """How many listing pages `posts` posts fill (category, tag and archive pages alike)."""
+        return max(1, -(-posts // self.posts_per_page))
+
+    def on_page(self, posts: list[Post], page: int) -> list[Post]:
+        """The posts of listing page `page` (1-based)."""
+        return posts[(page - 1) * self.posts_per_page : page * self.posts_per_page]
 
     def category_docname(self, slug: str, page: int = 1) -> str:
         """`category/<slug>`, then `category/<slug>/page/2`, ... for the following pages."""
@@ -200,12 +209,16 @@ class Catalog:
 
     def pages_of(self, slug: str) -> int:
         """How many listing pages a category has."""
-        per_page = self.layout.posts_per_page
-        return max(1, -(-len(self.posts_in(slug)) // per_page))
+        return self.layout.page_count(len(self.posts_in(slug)))
 
     def posts_on_page(self, slug: str, page: int) -> list[Post]:
-        per_page = self.layout.posts_per_page
-        return self.posts_in(slug)[(page - 1) * per_page : page * per_page]
+        return self.layout.on_page(self.posts_in(slug), page)
+
+    @cached_property
+    def commit_dates(self) -> dict[Path, str]:
+        """Last commit date of each source file: one `git log` per build, for the sitemap and the
+        feeds alike (the catalog is read again on every build)."""
+        return last_commit_dates(self.layout.srcdir)
 
     def public_file(self, site_path: str) -> Path:
         """The file in the public folder served at a site-root path such as `/blog/x.png`."""

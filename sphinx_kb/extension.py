@@ -11,7 +11,6 @@ from sphinx.util import logging
 
 from sphinx_kb import (
     archive,
-    authors,
     config,
     feeds,
     jsonld,
@@ -90,7 +89,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(pages.post_header)
     app.add_directive("kb-posts", listing.PostList)
     app.add_directive("kb-categories", listing.CategoryList)
-    authors.setup(app)
     tags.setup(app)
     archive.setup(app)
     related.setup(app)

@@ -25,7 +25,6 @@ from sphinx.util import logging
 
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
-from sphinx_kb.gitdates import last_commit_dates
 from sphinx_kb.metadata import category_description
 from sphinx_kb.urls import page_url, site_url
 from sphinx_kb.version import __version__
@@ -161,7 +160,7 @@ def entry_dates(catalog: Catalog, posts: set[Post]) -> dict[str, dt.datetime]:
     in the sitemap, else the file's modification time (Atom requires a date)."""
     dates: dict[str, dt.datetime] = {}
     undated = [p for p in posts if p.last_modified is None]
-    git = last_commit_dates(catalog.layout.srcdir) if undated else {}
+    git = catalog.commit_dates if undated else {}
     for post in posts:
         if post.last_modified is not None:
             dates[post.slug] = as_datetime(post.last_modified)

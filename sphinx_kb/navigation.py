@@ -198,8 +198,12 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
         _parent, previous, following = relations.get(docname, (None, None, None))
         seen = f"{tree}\n{window}\n{title(previous)}\n{title(following)}"
         if post is not None:
-            # The related articles at the end of the post (related.py) depend on other posts.
+            # The related articles at the end of the post (related.py) depend on other posts,
+            # the author's name and link in its header on authors.yml.
             seen += "\n" + related.fingerprint(catalog, post, related_count)
+            author = catalog.authors.resolve(post.author)
+            if author is not None:
+                seen += f"\n{author.name}|{author.url}|{author.title}|{author.image}|{author.kind}"
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
 
@@ -226,14 +230,8 @@ def page_breadcrumbs(
     if category is None or page < 2:
         browse_breadcrumbs(app, catalog, pagename, context)
         return
-    chain = catalog.ancestors(category)
-    context["parents"] = [
-        {
-            "link": app.builder.get_relative_uri(pagename, catalog.layout.category_docname(c.slug)),
-            "title": html.escape(c.name),
-        }
-        for c in chain
-    ]
+    chain = [(catalog.layout.category_docname(c.slug), c.name) for c in catalog.ancestors(category)]
+    set_parents(app, pagename, context, chain)
 
 
 def browse_breadcrumbs(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str, Any]) -> None:
@@ -245,7 +243,12 @@ def browse_breadcrumbs(app: Sphinx, catalog: Catalog, pagename: str, context: di
     elif archive_page_for_docname(catalog, pagename) > 1:
         chain = [(ARCHIVE_DOC, "Archive")]
     if chain:
-        context["parents"] = [
-            {"link": app.builder.get_relative_uri(pagename, docname), "title": html.escape(text)}
-            for docname, text in chain
-        ]
+        set_parents(app, pagename, context, chain)
+
+
+def set_parents(app: Sphinx, pagename: str, context: dict[str, Any], chain: list[tuple[str, str]]) -> None:
+    """The breadcrumbs above a page that Sphinx's toctree does not place: (docname, title) pairs."""
+    context["parents"] = [
+        {"link": app.builder.get_relative_uri(pagename, docname), "title": html.escape(text)}
+        for docname, text in chain
+    ]

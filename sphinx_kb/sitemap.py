@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_kb.domain import get_catalog
-from sphinx_kb.gitdates import last_commit_dates
 from sphinx_kb.post import iso_date
 from sphinx_kb.sources import is_browse_page
 from sphinx_kb.urls import page_path, site_url
@@ -36,7 +35,7 @@ def sitemap_entries(
     published = [p for p in catalog.visible_posts if not p.is_draft]
     git_dates: dict[Path, str] = {}
     if other_pages or any(p.last_modified is None for p in published):
-        git_dates = last_commit_dates(catalog.layout.srcdir)
+        git_dates = catalog.commit_dates
     post_dates = {
         p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
         for p in published

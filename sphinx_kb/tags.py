@@ -90,14 +90,12 @@ def tag_docname(slug: str, page: int = 1) -> str:
 
 def pages_of(catalog: Catalog, slug: str) -> int:
     tag = catalog.tag_index.tags.get(slug)
-    per_page = catalog.layout.posts_per_page
-    return max(1, -(-len(tag.posts) // per_page)) if tag else 1
+    return catalog.layout.page_count(len(tag.posts)) if tag else 1
 
 
 def posts_on_page(catalog: Catalog, slug: str, page: int) -> list[Post]:
     tag = catalog.tag_index.tags.get(slug)
-    per_page = catalog.layout.posts_per_page
-    return tag.posts[(page - 1) * per_page : page * per_page] if tag else []
+    return catalog.layout.on_page(tag.posts, page) if tag else []
 
 
 def tag_page_for_docname(catalog: Catalog, docname: str) -> tuple[Tag | None, int]:

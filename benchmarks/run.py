@@ -307,7 +307,8 @@ def search_file(variant: str, path: str) -> bool:
 
 def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str, object]:
     """Open the site's search page with `query` in a fresh browser context and weigh what it
-    downloaded until the results were shown (bodies as received: no compression on localhost)."""
+    downloaded until the results were shown: the bytes on the wire (make_server gzips text files
+    as static hosts do, Chromium accepts gzip) and the decoded bodies."""
     from playwright.sync_api import Error as PlaywrightError
 
     from sphinx_kb.serve import make_server
@@ -336,6 +337,7 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
                 seen, quiet_since = len(responses), time.monotonic()
         status = page.locator(".kb-search-status" if variant == "kb" else ".search-summary").first
         files: Counter[str] = Counter()
+        decoded: Counter[str] = Counter()
         later: Counter[str] = Counter()
         fetched: dict[str, int] = {}
         rest = 0
@@ -344,11 +346,15 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
                 continue
             path = unquote(urlsplit(response.url).path).lstrip("/")
             try:
-                size = len(response.body())
+                # The encoded body: what the reader downloads, compressed or not.
+                size = response.request.sizes()["responseBodySize"]
+                body_size = len(response.body())
             except PlaywrightError:
                 continue  # redirects and aborted requests have no body
             if search_file(variant, path):
                 (files if number < answered else later)[path] += size
+                if number < answered:
+                    decoded[path] += body_size
             elif response.request.resource_type in ("fetch", "xhr"):
                 fetched[path] = size
             else:
@@ -356,6 +362,8 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
         return {
             "total_kb": round(sum(files.values()) / 1e3, 1),
             "files": dict(files.most_common()),
+            "decoded_kb": round(sum(decoded.values()) / 1e3, 1),
+            "decoded_files": dict(decoded.most_common()),
             "after_results_kb": round(sum(later.values()) / 1e3, 1),
             "after_results_files": dict(later.most_common()),
             "seconds_to_results": round(shown_s, 2),
@@ -388,7 +396,10 @@ def measure_first_query(
                 try:
                     found = first_query(name, site, query, browser)
                     shown = found["seconds_to_results"]
-                    say(f"  {name}: {found['total_kb']:.1f} KB, results after {shown:.1f} s")
+                    say(
+                        f"  {name}: {found['total_kb']:.1f} KB on the wire "
+                        f"({found['decoded_kb']:.1f} KB decoded), results after {shown:.1f} s"
+                    )
                 except Exception as error:  # a measurement, never a reason to lose the builds
                     found = {"error": f"{type(error).__name__}: {error}"[:500]}
                     say(f"  {name}: failed: {found['error']}")
@@ -462,16 +473,21 @@ def figures(result: dict, jobs: list[int]) -> dict[str, float | None]:
     return rows
 
 
-def file_lines(files: dict[str, int]) -> list[str]:
-    """One line per file, or per folder of more than 5 (Pagefind's fragments), largest first."""
+def file_lines(files: dict[str, int], decoded: dict[str, int] | None = None) -> list[str]:
+    """One line per file, or per folder of more than 5 (Pagefind's fragments), largest first;
+    with `decoded`, each line also gives the decoded size in parentheses."""
     per_folder = Counter(str(PurePosixPath(f).parent) for f in files)
     groups: dict[str, list[int]] = {}
+    plain: Counter[str] = Counter()
     for path, size in files.items():
         folder = str(PurePosixPath(path).parent)
         key = f"{folder}/* ({per_folder[folder]} files)" if per_folder[folder] > 5 else path
         groups.setdefault(key, []).append(size)
+        plain[key] += (decoded or {}).get(path, 0)
     totals = sorted(((sum(sizes), key) for key, sizes in groups.items()), reverse=True)
-    return [f"{size / 1e3:8.1f} KB  {key}" for size, key in totals]
+    if decoded is None:
+        return [f"{size / 1e3:8.1f} KB  {key}" for size, key in totals]
+    return [f"{size / 1e3:8.1f} KB {f'({plain[key] / 1e3:.1f} KB)':>12}  {key}" for size, key in totals]
 
 
 def report_search(results: dict, jobs: list[int], info: dict) -> None:
@@ -499,7 +515,10 @@ def report_search(results: dict, jobs: list[int], info: dict) -> None:
     if info["first_query"]["skipped"]:
         say(f"  first-query bytes: skipped ({info['first_query']['skipped']})")
         return
-    say(f"  first-query bytes, search.html?q={info['first_query']['query']} in Chromium, search files only:")
+    say(
+        f"  first-query bytes, search.html?q={info['first_query']['query']} in Chromium, search files "
+        "only, on the wire with gzip as static hosts serve them (decoded in parentheses):"
+    )
     for n in (n for n in VARIANTS if n in results):
         found = results[n].get("first_query") or {}
         if "error" in found:
@@ -508,8 +527,9 @@ def report_search(results: dict, jobs: list[int], info: dict) -> None:
         verdict = ""
         if n == "kb":
             verdict = " ok" if found["total_kb"] < FIRST_QUERY_TARGET_KB else " !! over the target"
-        say(f"    {VARIANTS[n]:10} {found['total_kb']:8.1f} KB{verdict} ({found['status']})")
-        for line in file_lines(found["files"]):
+        plain = f" ({found['decoded_kb']:.1f} KB decoded)" if "decoded_kb" in found else ""
+        say(f"    {VARIANTS[n]:10} {found['total_kb']:8.1f} KB{plain}{verdict} ({found['status']})")
+        for line in file_lines(found["files"], found.get("decoded_files")):
             say(f"      {line}")
         other = f"{found['page_and_theme_kb']:.1f} KB for the page, theme and images"
         if found["other_fetches"]:

@@ -3,7 +3,9 @@
 Pagefind indexes the written HTML, not the doctrees, so this module does three things:
 - on every page it marks what is searchable (`data-pagefind-body` around the published content
   only, metadata, filters and the sort key as attributes) and marks drafts to be skipped;
-- after the build it runs the Pagefind binary over the output folder, into a fresh folder that
+- after the build it runs the Pagefind binary over copies of the indexed pages cut down to what
+  Pagefind reads (kept beside the doctrees, refreshed only for pages written since the last
+  build, so a page rewritten for its sidebar alone costs no re-index), into a fresh folder that
   then replaces `_pagefind/` (Pagefind never deletes the files of pages that left the site);
 - it switches Sphinx's own indexer off, which costs about a third of a build and would ship a
   `searchindex.js` nobody loads. Without Pagefind (`kb_search = "sphinx"`, or the binary is
@@ -49,9 +51,13 @@ INDEX_DIR = "_pagefind"
 EXCLUDE_SELECTORS = (
     ".kb-post-list, .kb-pager, .kb-post-meta, .kb-post-tags, .headerlink, .kb-draft-banner, .kb-related"
 )
-# Pages Sphinx writes on every build that are never indexed (they carry no data-pagefind-body).
-UNINDEXED_PAGES = {"genindex", "search", "py-modindex"}
-STATE_FILE = "sphinx-kb-search.json"
+# page.html wraps what Pagefind indexes in this element and ends it with this comment: Pagefind
+# is given copies of the pages cut down to it (a third of a page; the rest is theme and sidebar).
+SCOPE_START = b'<div class="kb-search-scope" '
+SCOPE_END = b"<!--/kb-search-scope-->"
+COPY_HEAD = b'<head><meta charset="utf-8"></head><body>'
+# Bump when searchable_copy changes what it keeps: every copy is made again.
+COPY_VERSION = 1
 
 
 def find_pagefind() -> tuple[Path | None, str]:
@@ -190,8 +196,9 @@ def mark_page(
     context["kb_search_data"] = data
 
 
-def run_pagefind(binary: Path, site: Path) -> tuple[int, float]:
-    """Index `site` into a fresh folder and swap it in; (pages indexed, seconds)."""
+def run_pagefind(binary: Path, pages: Path, site: Path) -> tuple[int, float]:
+    """Index the copies in `pages` into a fresh folder swapped in as the site's index; (pages
+    indexed, seconds)."""
     start = time.perf_counter()
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     # mkdtemp makes the folder private (0700): a web server running as another user could not
@@ -204,7 +211,7 @@ def run_pagefind(binary: Path, site: Path) -> tuple[int, float]:
             [
                 str(binary),
                 "--site",
-                str(site),
+                str(pages),
                 "--output-path",
                 str(fresh),
                 "--exclude-selectors",
@@ -225,8 +232,8 @@ def run_pagefind(binary: Path, site: Path) -> tuple[int, float]:
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     entry = json.loads((site / INDEX_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
-    return pages, time.perf_counter() - start
+    pages_indexed = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+    return pages_indexed, time.perf_counter() - start
 
 
 def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
@@ -241,27 +248,69 @@ def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
                     yield entry
 
 
-def needs_index(app: Sphinx, site: Path, state_path: Path, binary: Path) -> tuple[bool, dict[str, Any]]:
-    """Whether any indexable page changed since the last index (re-indexing 10,000 pages takes
-    seconds; most rebuilds change nothing or one page)."""
-    # Rewritten on every build and never indexed: the 404 page too (also copied to /404.html).
-    unindexed = {*UNINDEXED_PAGES, app.config.notfound_pagename}
-    # Compared as normalised strings: resolve() would cost a syscall per page of the site.
-    skip = {os.path.normpath(app.builder.get_outfilename(name)) for name in unindexed}
-    skip.add(os.path.normpath(site / f"{app.config.notfound_pagename}.html"))
-    count, newest = 0, 0
+def searchable_copy(page: bytes) -> bytes | None:
+    """What Pagefind reads of a written page: the <html> tag (its language) and the element
+    marked by page.html; None for a page it would skip (no data-pagefind-body, drafts)."""
+    start = page.find(SCOPE_START)
+    if start < 0:
+        # Not one of ours (an html_extra_path file, say): Pagefind judges the whole page.
+        return page if b"data-pagefind-body" in page else None
+    if b"data-pagefind-body" not in page[start : page.find(b">", start)]:
+        return None  # a draft in a preview build: data-pagefind-ignore="all"
+    end = page.rfind(SCOPE_END)
+    root = page.find(b"<html")
+    if end < start or root < 0:
+        return page  # written before the end marker existed
+    return page[root : page.find(b">", root) + 1] + COPY_HEAD + page[start:end] + b"</body></html>"
+
+
+Seen = dict[str, list[int]]  # a page's path in the site -> [mtime_ns, size] when last read
+
+
+def sync_copies(site: Path, copies: Path, seen_before: Seen) -> tuple[bool, Seen]:
+    """Bring the searchable copies of the site's pages up to date; (whether any copy changed,
+    each page's [mtime_ns, size]). Only pages written since the last build are read, and a
+    page rewritten with the same searchable part (a sidebar count changed) changes nothing."""
+    changed = False
+    seen: Seen = {}
     for entry in html_files(site):
-        if os.path.normpath(entry.path) in skip:
+        relative = os.path.relpath(entry.path, site)
+        stat = entry.stat()
+        seen[relative] = key = [stat.st_mtime_ns, stat.st_size]
+        if seen_before.get(relative) == key:
             continue
-        count += 1
-        newest = max(newest, entry.stat().st_mtime_ns)
-    state = {"pages": count, "newest": newest, "binary": str(binary)}
+        copy = searchable_copy(Path(entry.path).read_bytes())
+        target = copies / relative
+        if copy is None:
+            if target.exists():
+                target.unlink()
+                changed = True
+            continue
+        try:
+            same = target.read_bytes() == copy
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(copy)
+            changed = True
+    for relative in seen_before.keys() - seen.keys():
+        target = copies / relative
+        if target.exists():
+            target.unlink()
+            changed = True
+    return changed, seen
+
+
+def read_state(path: Path, expected: dict[str, Any]) -> dict[str, Any] | None:
+    """What the last build recorded with these settings, or None (start over)."""
     try:
-        previous = json.loads(state_path.read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        previous = None
-    entry_file = site / INDEX_DIR / "pagefind-entry.json"
-    return previous != state or not entry_file.is_file(), state
+        return None
+    if not isinstance(state, dict) or any(state.get(key) != value for key, value in expected.items()):
+        return None
+    return state if isinstance(state.get("pages"), dict) else None
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
@@ -277,13 +326,24 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         return
     # Left by an earlier build with Sphinx's search: stale, and it holds every word of the site.
     (site / "searchindex.js").unlink(missing_ok=True)
-    state_path = Path(app.doctreedir) / STATE_FILE
-    changed, state = needs_index(app, site, state_path, binary)
-    if not changed:
+    # Per builder: html and dirhtml builds may share a doctree folder, not their pages.
+    work = Path(app.doctreedir) / f"sphinx-kb-search-{app.builder.name}"
+    copies, state_path = work / "pages", work / "state.json"
+    settings = {"version": COPY_VERSION, "binary": str(binary), "site": os.path.abspath(site)}
+    state = read_state(state_path, settings) if copies.is_dir() else None
+    if state is None:
+        shutil.rmtree(copies, ignore_errors=True)
+        state = {"pages": {}, "indexed": False}
+    changed, seen = sync_copies(site, copies, state["pages"])
+    entry_file = site / INDEX_DIR / "pagefind-entry.json"
+    stale = changed or state.get("indexed") is not True or not entry_file.is_file()
+    # Recorded before Pagefind runs: if it fails or is stopped, the next build indexes again.
+    write_state(state_path, {**settings, "pages": seen, "indexed": not stale})
+    if not stale:
         logger.info("search index: up to date")
         return
     try:
-        pages, seconds = run_pagefind(binary, site)
+        pages, seconds = run_pagefind(binary, copies, site)
     except (OSError, RuntimeError, ValueError) as error:
         logger.warning(
             "Pagefind could not index the site, search shows the previous index: %s",
@@ -292,5 +352,10 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
             subtype="search",
         )
         return
-    state_path.write_text(json.dumps(state), encoding="utf-8")
+    write_state(state_path, {**settings, "pages": seen, "indexed": True})
     logger.info("search index: %d pages indexed by Pagefind in %.1f s", pages, seconds)
+
+
+def write_state(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state), encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BuildResult, build, pagefind_pages, search_text, touch_later, write_post
 
-from sphinx_kb import cli
+from sphinx_kb import cli, search
 from sphinx_kb.serve import make_server
 
 DRAFT_WORD = "quokkafluxion"  # only in blog/secret-plans.md, the test root's draft
@@ -191,6 +192,62 @@ def test_incremental_builds_update_the_index_and_leave_nothing_stale(make_projec
     assert not [p for p in (src / "_build").iterdir() if p.name.startswith(".pagefind-")]
 
 
+def test_pagefind_reads_cut_down_copies_and_indexes_what_the_whole_pages_give(
+    make_project, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("KB_DRAFTS", raising=False)
+    src = make_project()
+    result = build(src, overrides={"kb_drafts": True})  # a preview: the draft is written
+    result.assert_no_warnings()
+    copies = src / "_build/.doctrees-html/sphinx-kb-search-html/pages"
+    copied = {str(p.relative_to(copies)) for p in copies.rglob("*.html")}
+    # Posts, category pages and the home page; not drafts, tag or archive pages, not the 404 page.
+    assert {"index.html", "blog/backup-rule.html", "category/security.html"} <= copied
+    assert not {"blog/secret-plans.html", "tags.html", "archive.html", "404.html", "search.html"} & copied
+    assert not [name for name in copied if name.startswith("tag/")]
+    page = (copies / "blog/backup-rule.html").read_bytes()
+    assert len(page) < (result.outdir / "blog/backup-rule.html").stat().st_size / 2
+    assert b"sidebar" not in page
+    # Pagefind over the whole written pages makes the same index.
+    binary = search.find_pagefind()[0]
+    assert binary is not None
+    whole = tmp_path / "whole"
+    run = subprocess.run(
+        [
+            str(binary),
+            "--site",
+            str(result.outdir),
+            "--output-path",
+            str(whole / "_pagefind"),
+            "--exclude-selectors",
+            search.EXCLUDE_SELECTORS,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert pagefind_pages(result.outdir) == pagefind_pages(whole)
+
+
+def test_a_page_rewritten_with_the_same_searchable_part_is_not_indexed_again(make_project):
+    src = make_project()
+    build(src).assert_no_warnings()
+    page = src / "_build/html/blog/backup-rule.html"
+    # Written again with only its surroundings changed (as when a sidebar count changes).
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", "<!-- x --></body>"), encoding="utf-8")
+    touch_later(page)
+    assert "search index: up to date" in build(src).status
+    # Its searchable part changed: indexed again.
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("Keep three copies.", "Keep three quillwort copies."), encoding="utf-8")
+    touch_later(page)
+    result = build(src)
+    assert "pages indexed by Pagefind" in result.status
+    assert "quillwort" in pagefind_pages(result.outdir)["/blog/backup-rule.html"]["content"]
+
+
 def test_dirhtml_index_has_directory_urls(make_project):
     result = build(make_project(), "dirhtml")
     result.assert_no_warnings()
@@ -270,6 +327,11 @@ def test_a_failing_pagefind_keeps_the_previous_index_and_warns(make_project, mon
     assert "out of disk space" in result.warnings
     assert "[kb.search]" in result.warnings
     assert "/blog/phishing-101.html" in pagefind_pages(result.outdir)
+    # The next build with a working Pagefind catches up, though no page changed since.
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    again = build(src)
+    assert "pages indexed by Pagefind" in again.status
+    assert "More." in pagefind_pages(again.outdir)["/blog/phishing-101.html"]["content"]
 
 
 # --- kb serve -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from sphinx_kb import (
     redirects,
     related,
     search,
+    serial_reads,
     sitemap,
     sources,
     tags,
@@ -94,6 +95,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     related.setup(app)
     jsonld.setup(app)
     feeds.setup(app)
+    serial_reads.setup(app)
 
     app.connect("config-inited", config.configure)
     app.connect("config-inited", search.choose_search)

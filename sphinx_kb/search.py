@@ -333,6 +333,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     state = read_state(state_path, settings) if copies.is_dir() else None
     if state is None:
         shutil.rmtree(copies, ignore_errors=True)
+        copies.mkdir(parents=True)  # kept even when no page has searchable content
         state = {"pages": {}, "indexed": False}
     changed, seen = sync_copies(site, copies, state["pages"])
     entry_file = site / INDEX_DIR / "pagefind-entry.json"

@@ -306,7 +306,18 @@ def test_without_pagefind_sphinx_search_works(page, playwright_browser, tmp_path
         tmp_path_factory.mktemp("fallback"), env={"PAGEFIND_BINARY_PATH": "/nonexistent/pagefind"}
     )
     assert not (site / "_pagefind").exists()
+    # searchtools.js fetches every result page for its excerpt, also after it lists the results:
+    # the server must outlive those fetches, or they fail as reset connections.
+    pending: set = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
     for base in serve(site):
         page.goto(base + "search.html?q=outsourced")
         page.locator("#search-results li").first.wait_for()
         assert ARTICLE in page.locator("#search-results").inner_text()
+        page.locator("#search-results .search-summary:not(:empty)").wait_for()
+        for _ in range(200):
+            if not pending:
+                break
+            page.wait_for_timeout(100)

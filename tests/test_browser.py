@@ -203,6 +203,25 @@ def test_search_page_finds_the_article_by_what_it_says(page, preview_site):
     assert result.locator("a").get_attribute("href").endswith("/blog/outsourced-it-partner.html")
 
 
+def test_the_first_answer_shows_five_results_and_more_results_adds_the_rest(page, preview_site):
+    # Each result shown costs a fragment download: the first answer shows 5, then 10 per click.
+    page.goto(preview_site + "search.html?q=the")
+    wait_for_status(page, "for “the”")
+    total = int(page.locator(".kb-search-status").inner_text().split()[0])
+    assert total > 5
+    assert len(result_titles(page)) == 5
+    more = page.locator(".kb-search-more")
+    assert more.is_visible()
+    more.click()
+    expected = min(total, 15)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.kb-search-results .kb-search-result').length === n", arg=expected
+    )
+    titles = result_titles(page)
+    assert len(titles) == expected and len(set(titles)) == expected, titles
+    assert more.is_hidden() == (total <= 15)
+
+
 def test_results_update_while_typing(page, preview_site):
     page.goto(preview_site + "search.html")
     field = page.locator("#kb-search-input")

@@ -3,7 +3,10 @@
 // A classic script (not a module): browsers refuse modules from file://, where this script still
 // has to tell the reader that search needs the site served over HTTP.
 (() => {
-  const PAGE_SIZE = 10; // results per "More results" step: each costs a fragment download
+  // Every result shown costs a fragment download (~4 KB): the first answer shows 5, as Pagefind's
+  // own UI does, so it comes quickly; a reader who asks for more gets 10 at a time.
+  const FIRST_PAGE = 5;
+  const MORE_PAGE = 10;
   const POPUP_SIZE = 6;
   const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
   let pagefindLoad = null;
@@ -112,7 +115,7 @@
     }
 
     async function showMore(mine) {
-      const slice = results.slice(shown, shown + PAGE_SIZE);
+      const slice = results.slice(shown, shown + (shown ? MORE_PAGE : FIRST_PAGE));
       const datas = await Promise.all(slice.map((result) => result.data()));
       if (mine !== generation) return;
       for (const data of datas) list.append(resultItem(data, true));

@@ -115,6 +115,10 @@ RESULTS_SHOWN = {
     "floor": "#search-results li, #search-results .search-summary:not(:empty)",
 }
 FIRST_QUERY_TARGET_KB = 300
+# firewall (in most posts' bodies), printer (a noun of the generator's vocabulary), backup (also a
+# tag and part of a category name), ransomware (a tag only) and 24/7 (issue #4's example: the
+# generated posts do not use it, so it weighs what any query costs before its results).
+DEFAULT_QUERIES = ["firewall", "backup", "printer", "ransomware", "24/7"]
 INDEX_SHARE_TARGET = 0.10
 
 
@@ -379,31 +383,42 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
 
 
 def measure_first_query(
-    results: dict[str, dict], sites: dict[str, Path], query: str, chromium: str
+    results: dict[str, dict], sites: dict[str, Path], queries: list[str], chromium: str
 ) -> str | None:
-    """first_query on each variant's site, into its results; why it was skipped, or None."""
+    """first_query on each variant's site, into its results; why it was skipped, or None.
+
+    sphinx-kb answers every query, each in a fresh browser context (a first query each time);
+    its "first_query" is the heaviest of them, the one the target is checked against. The floor
+    downloads the same searchindex.js whatever the query: it answers the first query only."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return "needs chromium and playwright"
     if not Path(chromium).is_file():
         return "needs chromium and playwright"
-    say(f"== first query {query!r} in Chromium")
+    say(f"== first query in Chromium: {', '.join(map(repr, queries))}")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             for name, site in sites.items():
-                try:
-                    found = first_query(name, site, query, browser)
-                    shown = found["seconds_to_results"]
-                    say(
-                        f"  {name}: {found['total_kb']:.1f} KB on the wire "
-                        f"({found['decoded_kb']:.1f} KB decoded), results after {shown:.1f} s"
-                    )
-                except Exception as error:  # a measurement, never a reason to lose the builds
-                    found = {"error": f"{type(error).__name__}: {error}"[:500]}
-                    say(f"  {name}: failed: {found['error']}")
-                results[name]["first_query"] = found
+                answers: dict[str, dict] = {}
+                for query in queries if name == "kb" else queries[:1]:
+                    try:
+                        found = first_query(name, site, query, browser)
+                        shown = found["seconds_to_results"]
+                        say(
+                            f"  {name} {query!r}: {found['total_kb']:.1f} KB on the wire "
+                            f"({found['decoded_kb']:.1f} KB decoded), results after {shown:.1f} s"
+                        )
+                    except Exception as error:  # a measurement, never a reason to lose the builds
+                        found = {"error": f"{type(error).__name__}: {error}"[:500]}
+                        say(f"  {name} {query!r}: failed: {found['error']}")
+                    answers[query] = {"query": query, **found}
+                measured = [a for a in answers.values() if "error" not in a]
+                results[name]["queries"] = answers
+                results[name]["first_query"] = (
+                    max(measured, key=lambda a: a["total_kb"]) if measured else next(iter(answers.values()))
+                )
             browser.close()
     except Exception as error:
         return f"Chromium could not be used: {type(error).__name__}: {error}"[:500]
@@ -516,19 +531,31 @@ def report_search(results: dict, jobs: list[int], info: dict) -> None:
         say(f"  first-query bytes: skipped ({info['first_query']['skipped']})")
         return
     say(
-        f"  first-query bytes, search.html?q={info['first_query']['query']} in Chromium, search files "
-        "only, on the wire with gzip as static hosts serve them (decoded in parentheses):"
+        "  first-query bytes, search.html?q=QUERY in Chromium, each query in a fresh browser, search "
+        "files only, on the wire with gzip as static hosts serve them (decoded in parentheses):"
     )
+    kb_answers = results.get("kb", {}).get("queries", {})
+    for query, found in kb_answers.items():
+        if "error" in found:
+            say(f"    {VARIANTS['kb']:10} {query!r:14} failed: {found['error']}")
+            continue
+        verdict = " ok" if found["total_kb"] < FIRST_QUERY_TARGET_KB else " !! over the target"
+        say(
+            f"    {VARIANTS['kb']:10} {query!r:14} {found['total_kb']:8.1f} KB "
+            f"({found['decoded_kb']:.1f} KB decoded){verdict} ({found['status']})"
+        )
     for n in (n for n in VARIANTS if n in results):
         found = results[n].get("first_query") or {}
         if "error" in found:
-            say(f"    {VARIANTS[n]:10} failed: {found['error']}")
+            if n != "kb":
+                say(f"    {VARIANTS[n]:10} failed: {found['error']}")
             continue
-        verdict = ""
-        if n == "kb":
-            verdict = " ok" if found["total_kb"] < FIRST_QUERY_TARGET_KB else " !! over the target"
         plain = f" ({found['decoded_kb']:.1f} KB decoded)" if "decoded_kb" in found else ""
-        say(f"    {VARIANTS[n]:10} {found['total_kb']:8.1f} KB{plain}{verdict} ({found['status']})")
+        what = "the heaviest query" if n == "kb" and len(kb_answers) > 1 else "query"
+        say(
+            f"    {VARIANTS[n]:10} {what} {found.get('query', '')!r}: "
+            f"{found['total_kb']:.1f} KB{plain} ({found['status']})"
+        )
         for line in file_lines(found["files"], found.get("decoded_files")):
             say(f"      {line}")
         other = f"{found['page_and_theme_kb']:.1f} KB for the page, theme and images"
@@ -626,7 +653,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument(
-        "--query", default="firewall", help="the query of the first-query bytes (default firewall)"
+        "--query",
+        action="append",
+        help="a query of the first-query bytes, each measured in a fresh browser; repeat for more "
+        f"(default: {', '.join(DEFAULT_QUERIES)})",
     )
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the first-query bytes")
     args = parser.parse_args(argv)
@@ -656,8 +686,9 @@ def main(argv: list[str] | None = None) -> int:
         results = {n: run_variant(n, paths[n], jobs, sample) for n in VARIANTS if args.only in (None, n)}
         # The rebuilds left the first full build's folder as a full build would have.
         sites = {n: paths[n]["root"] / f"html-j{jobs[0]}" for n in results}
-        skipped = measure_first_query(results, sites, args.query, args.chromium)
-        info["first_query"] = {"query": args.query, "skipped": skipped}
+        queries = args.query or DEFAULT_QUERIES
+        skipped = measure_first_query(results, sites, queries, args.chromium)
+        info["first_query"] = {"queries": queries, "skipped": skipped}
         info["sphinx-kb commit after"] = source_version()
         ratios = report(results, jobs, info)
         if args.json:

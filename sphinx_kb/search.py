@@ -2,11 +2,12 @@
 
 Pagefind indexes the written HTML, not the doctrees, so this module does three things:
 - on every page it marks what is searchable (`data-pagefind-body` around the published content
-  only, metadata, filters and the sort key as attributes) and marks drafts to be skipped;
+  only, metadata and filters as attributes) and marks drafts to be skipped;
 - after the build it runs the Pagefind binary over copies of the indexed pages cut down to what
   Pagefind reads (kept beside the doctrees, refreshed only for pages written since the last
   build, so a page rewritten for its sidebar alone costs no re-index), into a fresh folder that
-  then replaces `_pagefind/` (Pagefind never deletes the files of pages that left the site);
+  then replaces `_pagefind/` (Pagefind never deletes the files of pages that left the site),
+  with the order of "Newest first" beside it (search_order.py);
 - it switches Sphinx's own indexer off, which costs about a third of a build and would ship a
   `searchindex.js` nobody loads. Without Pagefind (`kb_search = "sphinx"`, or the binary is
   missing) Sphinx's search and furo's search page stay as they are.
@@ -30,6 +31,7 @@ from sphinx.util import logging
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
 from sphinx_kb.metadata import category_description
+from sphinx_kb.search_order import NEWEST_FILE, Dates, write_newest
 from sphinx_kb.sitemap import NOT_LISTED
 from sphinx_kb.sources import is_browse_page
 
@@ -164,9 +166,8 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
         data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
-        # "Newest first" lists posts only (pages without the key drop out): undated posts last.
-        newest = post.date.isoformat()[:10] if post.date else "0000-00-00"
-        data.append(data_span("data-pagefind-sort", {"date": newest}))
+        # No data-pagefind-sort: "Newest first" has its own file (search_order.py), which only
+        # the readers who sort download.
         return "data-pagefind-body", "".join(data)
     category, page = catalog.category_page_for_docname(pagename)
     if category is not None:
@@ -196,9 +197,12 @@ def mark_page(
     context["kb_search_data"] = data
 
 
-def run_pagefind(binary: Path, pages: Path, site: Path) -> tuple[int, float]:
-    """Index the copies in `pages` into a fresh folder swapped in as the site's index; (pages
-    indexed, seconds)."""
+def run_pagefind(
+    binary: Path, pages: Path, site: Path, known: Dates | None = None
+) -> tuple[int, float, Dates]:
+    """Index the copies in `pages` into a fresh folder swapped in as the site's index, with
+    the order of "Newest first" (`known`: the dates of fragments seen before); (pages indexed,
+    seconds, every fragment's date)."""
     start = time.perf_counter()
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     # mkdtemp makes the folder private (0700): a web server running as another user could not
@@ -223,6 +227,7 @@ def run_pagefind(binary: Path, pages: Path, site: Path) -> tuple[int, float]:
         )
         if result.returncode != 0:
             raise RuntimeError((result.stderr or result.stdout).strip()[-2000:])
+        dates = write_newest(fresh, known or {})
         target = site / INDEX_DIR
         old = site.parent / f"{fresh.name}-old"
         if target.exists():
@@ -233,7 +238,7 @@ def run_pagefind(binary: Path, pages: Path, site: Path) -> tuple[int, float]:
         shutil.rmtree(fresh, ignore_errors=True)
     entry = json.loads((site / INDEX_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages_indexed = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
-    return pages_indexed, time.perf_counter() - start
+    return pages_indexed, time.perf_counter() - start, dates
 
 
 def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
@@ -336,16 +341,18 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         copies.mkdir(parents=True)  # kept even when no page has searchable content
         state = {"pages": {}, "indexed": False}
     changed, seen = sync_copies(site, copies, state["pages"])
-    entry_file = site / INDEX_DIR / "pagefind-entry.json"
-    stale = changed or state.get("indexed") is not True or not entry_file.is_file()
+    index_files = [site / INDEX_DIR / name for name in ("pagefind-entry.json", NEWEST_FILE)]
+    stale = changed or state.get("indexed") is not True or not all(f.is_file() for f in index_files)
+    known = state.get("fragments")
+    known = known if isinstance(known, dict) else {}
     # Recorded before Pagefind runs: if it fails or is stopped, the next build indexes again.
-    write_state(state_path, {**settings, "pages": seen, "indexed": not stale})
+    write_state(state_path, {**settings, "pages": seen, "indexed": not stale, "fragments": known})
     if not stale:
         logger.info("search index: up to date")
         return
     try:
-        pages, seconds = run_pagefind(binary, copies, site)
-    except (OSError, RuntimeError, ValueError) as error:
+        pages, seconds, dates = run_pagefind(binary, copies, site, known)
+    except (OSError, RuntimeError, ValueError, EOFError) as error:
         logger.warning(
             "Pagefind could not index the site, search shows the previous index: %s",
             error,
@@ -353,7 +360,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
             subtype="search",
         )
         return
-    write_state(state_path, {**settings, "pages": seen, "indexed": True})
+    write_state(state_path, {**settings, "pages": seen, "indexed": True, "fragments": dates})
     logger.info("search index: %d pages indexed by Pagefind in %.1f s", pages, seconds)
 
 

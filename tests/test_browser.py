@@ -222,6 +222,33 @@ def test_the_first_answer_shows_five_results_and_more_results_adds_the_rest(page
     assert more.is_hidden() == (total <= 15)
 
 
+def test_newest_first_lists_posts_by_date_and_loads_its_order_only_then(page, preview_site):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(preview_site + "search.html?q=the")
+    wait_for_status(page, "for “the”")
+    best = result_titles(page)
+    assert not [url for url in fetched if url.endswith("kb-newest.json")]  # not for best match
+    assert len(best) == 5 and page.locator(".kb-search-more").is_visible()  # pages and posts
+    page.select_option(".kb-search-sort", "newest")
+    # Posts only: the count drops to the five published posts.
+    page.wait_for_function(
+        "() => document.querySelector('.kb-search-status').textContent.startsWith('5 results')"
+    )
+    assert "sort=newest" in page.url
+    assert page.locator(".kb-search-more").is_hidden()
+    # The five published posts, newest first (the draft is never in the index); no other pages.
+    assert result_titles(page) == [
+        "Moving to Microsoft 365: A Practical Checklist",
+        "The 3-2-1 Backup Rule Explained",
+        "Phishing Awareness Training That Actually Works",
+        ARTICLE,
+        "What Is a Managed Service Provider?",
+    ]
+    assert result_titles(page) != best
+    assert [url for url in fetched if url.endswith("_pagefind/kb-newest.json")]
+
+
 def test_results_update_while_typing(page, preview_site):
     page.goto(preview_site + "search.html")
     field = page.locator("#kb-search-input")

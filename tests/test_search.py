@@ -10,9 +10,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import BuildResult, build, pagefind_pages, search_text, touch_later, write_post
+from conftest import (
+    BuildResult,
+    build,
+    clean_copy,
+    pagefind_files,
+    pagefind_pages,
+    search_text,
+    touch_later,
+    write_post,
+)
 
-from sphinx_kb import cli, search
+from sphinx_kb import cli, search, search_order
 from sphinx_kb.serve import make_server
 
 DRAFT_WORD = "quokkafluxion"  # only in blog/secret-plans.md, the test root's draft
@@ -40,8 +49,43 @@ def test_posts_are_indexed_with_metadata_filters_and_sort(make_project):
     assert "Keep three copies." in post["content"]
     tagged = pages["/blog/outsourced-it-partner.html"]
     assert tagged["filters"]["category"] == ["Managed IT"]
-    html = result.html("blog/backup-rule.html")
-    assert html.select_one('[data-pagefind-sort="date[data-kb-date]"]')["data-kb-date"] == "2024-09-05"
+    # No Pagefind sort (its order would weigh on every first query): "Newest first" has its file.
+    assert result.html("blog/backup-rule.html").select_one("[data-pagefind-sort]") is None
+    assert newest_urls(result.outdir) == [
+        "/blog/backup-rule.html",  # 2024-09-05
+        "/blog/phishing-101.html",  # 2024-07-01
+        "/blog/outsourced-it-partner.html",  # 2024-05-14
+        "/blog/helpdesk-basics.html",  # 2024-02-01
+    ]
+
+
+def newest_urls(outdir: Path) -> list[str]:
+    """kb-newest.json's order, as the URLs of the fragments its ids name."""
+    order = json.loads((outdir / "_pagefind" / "kb-newest.json").read_text(encoding="utf-8"))["newest"]
+    fragments = {
+        name.removeprefix("fragment/").removesuffix(".pf_fragment"): json.loads(data)
+        for name, data in pagefind_files(outdir).items()
+        if name.startswith("fragment/")
+    }
+    return [fragments[fid]["url"] for fid in order]
+
+
+def test_a_rebuild_reads_only_the_fragments_it_has_not_seen(make_project, monkeypatch, tmp_path):
+    src = make_project()
+    build(src).assert_no_warnings()
+    read: list[str] = []
+    original = search_order.read_fragment
+    monkeypatch.setattr(search_order, "read_fragment", lambda path: read.append(path.name) or original(path))
+    post = src / "blog/phishing-101.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("2024-07-01", "2023-01-01"), encoding="utf-8")
+    touch_later(post)
+    result = build(src)
+    result.assert_no_warnings()
+    # The edited post's fragment is new (names are content hashes); the others are known.
+    assert len(read) == 1, read
+    assert newest_urls(result.outdir)[-1] == "/blog/phishing-101.html"  # now the oldest
+    # The same order as a clean build of the same sources.
+    assert newest_urls(result.outdir) == newest_urls(build(clean_copy(src, tmp_path / "clean")).outdir)
 
 
 def test_tags_are_a_filter_with_one_value_each(make_project):
@@ -66,8 +110,9 @@ def test_undated_posts_sort_last_and_error_pages_are_not_indexed(make_project):
     (src / "404.md").write_text("# Page not found\n\nTry the search.\n", encoding="utf-8")
     (src / "about.md").write_text("# About us\n\nWe write guides.\n", encoding="utf-8")
     result = build(src)
-    sort = result.html("blog/undated.html").select_one("[data-pagefind-sort]")
-    assert sort["data-kb-date"] == "0000-00-00"  # "Newest first" keeps it, at the end
+    # "Newest first" keeps it, at the end; pages that are not posts are not in the order.
+    assert newest_urls(result.outdir)[-2:] == ["/blog/helpdesk-basics.html", "/blog/undated.html"]
+    assert "/about.html" not in newest_urls(result.outdir)
     pages = pagefind_pages(result.outdir)
     assert "/404.html" not in pages
     assert pages["/about.html"]["meta"] == {"title": "About us", "kind": "page"}

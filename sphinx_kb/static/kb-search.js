@@ -72,17 +72,37 @@
     return [meta.category, humanDate(meta.date)].filter(Boolean).join(" · ");
   }
 
+  // "Newest first": the posts' result ids, newest first, written beside the index by the build
+  // (Pagefind's own sort would put that order in the file every first query downloads). Loaded
+  // when a reader sorts; a Map from id to rank, or null if it cannot be had (best match stays).
+  let newestLoad = null;
+  function loadNewest() {
+    if (!newestLoad) {
+      newestLoad = fetch(new URL("_pagefind/kb-newest.json", root))
+        .then((response) => (response.ok ? response.json() : null))
+        .then((data) => (Array.isArray(data?.newest) ? new Map(data.newest.map((id, i) => [id, i])) : null))
+        .catch(() => null);
+    }
+    return newestLoad;
+  }
+
   async function runSearch(pagefind, query, options) {
     const filters = options.category ? { category: options.category } : {};
-    const sort = options.sort === "newest" ? { date: "desc" } : undefined;
     const term = query.trim() ? query.trim() : null;
     if (term === null && !options.category) return null;
     // debounce 0: a plain search, which never supersedes (nor is superseded by) the reader's.
     const search =
       options.debounce === 0
-        ? await pagefind.search(term, { filters, sort })
-        : await pagefind.debouncedSearch(term, { filters, sort }, options.debounce ?? 150);
-    return search; // null when a newer query superseded this one
+        ? await pagefind.search(term, { filters })
+        : await pagefind.debouncedSearch(term, { filters }, options.debounce ?? 150);
+    // null: a newer query superseded this one.
+    if (search === null || options.sort !== "newest") return search;
+    const rank = await loadNewest();
+    if (rank === null) return search;
+    // Posts only, newest first: category pages, the home page and other pages drop out.
+    const results = search.results.filter((result) => rank.has(result.id));
+    results.sort((a, b) => rank.get(a.id) - rank.get(b.id));
+    return { ...search, results };
   }
 
   // --- The search page --------------------------------------------------------------------------
@@ -198,6 +218,8 @@
     category.addEventListener("focus", loadCounts);
     category.addEventListener("pointerdown", loadCounts);
     sort.addEventListener("change", update);
+    sort.addEventListener("focus", loadNewest);
+    sort.addEventListener("pointerdown", loadNewest);
     more.addEventListener("click", () => showMore(generation));
     if (input.value || category.value) update();
     else status.textContent = "Type to search the knowledge base.";

@@ -16,6 +16,7 @@ from sphinx.util import logging
 from sphinx_kb import cards
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
+from sphinx_kb.notfound import is_404
 from sphinx_kb.post import first_paragraph, iso_date
 from sphinx_kb.urls import asset_url, page_url
 
@@ -79,7 +80,8 @@ def add_page_metadata(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
     """html-page-context, before sphinxext-opengraph (priority 500) renders the tags."""
-    if doctree is None or app.builder.format != "html":
+    # A hand-written 404 page is no page of the site to share (notfound.py marks it noindex).
+    if doctree is None or app.builder.format != "html" or is_404(app, pagename):
         return
     catalog = get_catalog(app.env)
     url = page_url(app, pagename)

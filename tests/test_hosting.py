@@ -60,6 +60,13 @@ def assert_not_a_page_of_the_site(soup: BeautifulSoup) -> None:
     assert meta(soup, "robots") == "noindex"
     assert soup.find("link", rel="canonical") is None
     assert meta(soup, "og:url") is None
+    # Nothing to share either: no Open Graph, Twitter or article tags, no description.
+    social = [
+        m
+        for m in soup.find_all("meta")
+        if re.match(r"(og|twitter|article):|description$", m.get("property") or m.get("name") or "")
+    ]
+    assert social == [], social
     assert not [url for url in page_urls(soup) if re.search(r"/404(\.html|/)", url)]
 
 

@@ -16,7 +16,8 @@ logs.
 Times are wall clock measured in this process around the child, so interpreter start-up and
 imports are included. Peak memory is what the child reports: its own ru_maxrss plus the
 RUSAGE_CHILDREN ru_maxrss (the largest -j worker), an upper bound since forked workers share
-pages with the parent. See benchmarks/README.md.
+pages with the parent; beside it, the largest sum of the PSS of the build's processes, sampled
+every 0.5 s. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ UPDATING_RE = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed")
 INDEX_RE = re.compile(r"search index: (\d+) pages indexed by Pagefind in ([\d.]+) s")
 INDEX_UP_TO_DATE = "search index: up to date"
 HEARTBEAT_S = 60
+PSS_EVERY_S = 0.5
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -194,6 +196,30 @@ def busy_cpu_s() -> float | None:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+def group_pss_kb(pgid: int) -> int | None:
+    """The memory the processes of a group use together, in KB: the sum of their proportional
+    set sizes (a page shared by n of them counts 1/n in each), from /proc; None if unreadable."""
+    total, found = 0, False
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                    stat = handle.read()
+                # After the command name in parentheses: state, ppid, pgrp.
+                if int(stat[stat.rindex(b")") + 2 :].split()[2]) != pgid:
+                    continue
+                with open(f"/proc/{entry.name}/smaps_rollup", "rb") as handle:
+                    for line in handle:
+                        if line.startswith(b"Pss:"):
+                            total, found = total + int(line.split()[1]), True
+                            break
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile, or not ours to read
+    return total if found else None
+
+
 def tree_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -225,13 +251,21 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         start = time.perf_counter()
         # Its own process group, so that an interrupted benchmark also stops the -j workers.
         child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, env=env, start_new_session=True)
+        # The build's memory, sampled: all its processes (workers, Pagefind) are in its group.
+        pss_peak_kb: int | None = None
+        next_beat = start + HEARTBEAT_S
         try:
             while True:
                 try:
-                    rc = child.wait(timeout=HEARTBEAT_S)
+                    rc = child.wait(timeout=PSS_EVERY_S)
                     break
                 except subprocess.TimeoutExpired:
-                    say(f"    ... {time.perf_counter() - start:.0f} s: {last_line(stdout)[:100]}")
+                    pss = group_pss_kb(child.pid)
+                    if pss is not None:
+                        pss_peak_kb = max(pss_peak_kb or 0, pss)
+                    if time.perf_counter() >= next_beat:
+                        next_beat += HEARTBEAT_S
+                        say(f"    ... {time.perf_counter() - start:.0f} s: {last_line(stdout)[:100]}")
         except BaseException:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGTERM)
@@ -255,6 +289,8 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         "seconds": round(seconds, 2),
         "returncode": rc,
         "peak_mb": round((usage.get("self_maxrss_kb", 0) + usage.get("children_maxrss_kb", 0)) / 1024, 1),
+        # What the machine needed: the largest sum of the build's processes' PSS (every 0.5 s).
+        "pss_peak_mb": None if pss_peak_kb is None else round(pss_peak_kb / 1024, 1),
         "self_peak_mb": round(usage.get("self_maxrss_kb", 0) / 1024, 1),
         "children_peak_mb": round(usage.get("children_maxrss_kb", 0) / 1024, 1),
         "cpu_s": round(usage.get("cpu_s", 0.0), 2),
@@ -280,7 +316,8 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         result["index_up_to_date"] = True
     status = "ok" if rc == 0 else f"EXIT {rc}"
     say(
-        f"  {label}: {seconds:.1f} s, peak {result['peak_mb']:.0f} MB, cpu {result['cpu_s']:.1f} s, "
+        f"  {label}: {seconds:.1f} s, peak {result['peak_mb']:.0f} MB "
+        f"(sampled PSS {result['pss_peak_mb'] or 0:.0f} MB), cpu {result['cpu_s']:.1f} s, "
         f"read {result['pages_read']} / wrote {result['pages_written']} pages, "
         f"{result['warnings']} warnings, {result['errors']} errors, {status}"
     )
@@ -475,6 +512,7 @@ def figures(result: dict, jobs: list[int]) -> dict[str, float | None]:
         full = result["full"][str(j)]
         rows[f"full build -j {j} (s)"] = full["seconds"]
         rows[f"peak memory -j {j} (MB)"] = full["peak_mb"]
+        rows[f"peak memory, sampled PSS -j {j} (MB)"] = full.get("pss_peak_mb")
         rows[f"CPU time -j {j} (s)"] = full["cpu_s"]
     rows["output size (MB)"] = result["output_mb"]
     rows["one post page (KB)"] = result["page_kb"]

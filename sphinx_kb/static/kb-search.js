@@ -78,7 +78,8 @@
   let newestLoad = null;
   function loadNewest() {
     if (!newestLoad) {
-      newestLoad = fetch(new URL("_pagefind/kb-newest.json", root))
+      // no-cache: revalidated, as its name (unlike Pagefind's files) does not change with the index.
+      newestLoad = fetch(new URL("_pagefind/kb-newest.json", root), { cache: "no-cache" })
         .then((response) => (response.ok ? response.json() : null))
         .then((data) => (Array.isArray(data?.newest) ? new Map(data.newest.map((id, i) => [id, i])) : null))
         .catch(() => null);

@@ -184,13 +184,18 @@ def pagefind_files(outdir: Path) -> dict[str, bytes]:
     return files
 
 
+def pagefind_fragments(outdir: Path) -> dict[str, dict[str, Any]]:
+    """The pages in the Pagefind index by result id (a fragment's file name): its fragment."""
+    return {
+        name.removeprefix("fragment/").removesuffix(".pf_fragment"): json.loads(data)
+        for name, data in pagefind_files(outdir).items()
+        if name.startswith("fragment/")
+    }
+
+
 def pagefind_pages(outdir: Path) -> dict[str, dict[str, Any]]:
     """The pages in the Pagefind index: URL -> its fragment (content, meta, filters, ...)."""
-    pages = {}
-    for name, data in pagefind_files(outdir).items():
-        if name.startswith("fragment/"):
-            fragment = json.loads(data)
-            pages[fragment["url"]] = fragment
+    pages = {fragment["url"]: fragment for fragment in pagefind_fragments(outdir).values()}
     entry = json.loads((outdir / "_pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert len(pages) == sum(lang["page_count"] for lang in entry["languages"].values())
     return pages

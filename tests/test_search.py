@@ -14,7 +14,7 @@ from conftest import (
     BuildResult,
     build,
     clean_copy,
-    pagefind_files,
+    pagefind_fragments,
     pagefind_pages,
     search_text,
     touch_later,
@@ -62,11 +62,7 @@ def test_posts_are_indexed_with_metadata_filters_and_sort(make_project):
 def newest_urls(outdir: Path) -> list[str]:
     """kb-newest.json's order, as the URLs of the fragments its ids name."""
     order = json.loads((outdir / "_pagefind" / "kb-newest.json").read_text(encoding="utf-8"))["newest"]
-    fragments = {
-        name.removeprefix("fragment/").removesuffix(".pf_fragment"): json.loads(data)
-        for name, data in pagefind_files(outdir).items()
-        if name.startswith("fragment/")
-    }
+    fragments = pagefind_fragments(outdir)
     return [fragments[fid]["url"] for fid in order]
 
 

@@ -15,6 +15,7 @@ from sphinx_kb import (
     feeds,
     jsonld,
     listing,
+    memory,
     metadata,
     navigation,
     notfound,
@@ -110,6 +111,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", pages.shape_post, priority=300)
     app.connect("doctree-resolved", pages.fill_post_header)
     app.connect("doctree-resolved", notfound.absolute_links)
+    app.connect("doctree-resolved", memory.forget_pickled_doctree, priority=900)
+    app.connect("env-before-read-docs", memory.keep_few_read_doctrees)
     app.connect("html-page-context", metadata.add_page_metadata, priority=400)
     app.connect("html-page-context", navigation.hide_toctree, priority=450)
     app.connect("html-page-context", notfound.finish_page, priority=480)

@@ -30,6 +30,7 @@ from sphinx.util import logging
 
 from sphinx_kb.config import site_name
 from sphinx_kb.domain import get_catalog
+from sphinx_kb.memory import release_memory
 from sphinx_kb.metadata import category_description
 from sphinx_kb.search_order import NEWEST_FILE, Dates, write_newest
 from sphinx_kb.sitemap import NOT_LISTED
@@ -350,6 +351,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     if not stale:
         logger.info("search index: up to date")
         return
+    release_memory()
     try:
         pages, seconds, dates = run_pagefind(binary, copies, site, known)
     except (OSError, RuntimeError, ValueError, EOFError) as error:

@@ -17,7 +17,7 @@ Times are wall clock measured in this process around the child, so interpreter s
 imports are included. Peak memory is what the child reports: its own ru_maxrss plus the
 RUSAGE_CHILDREN ru_maxrss (the largest -j worker), an upper bound since forked workers share
 pages with the parent; beside it, the largest sum of the PSS of the build's processes, sampled
-every 0.5 s. See benchmarks/README.md.
+every 0.5 s or less often. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -100,6 +100,9 @@ INDEX_RE = re.compile(r"search index: (\d+) pages indexed by Pagefind in ([\d.]+
 INDEX_UP_TO_DATE = "search index: up to date"
 HEARTBEAT_S = 60
 PSS_EVERY_S = 0.5
+# Reading the PSS of a few GB of processes takes tens of ms of CPU; the wait between samples
+# grows so that sampling takes at most this share of one core, not time from the build.
+PSS_CPU_SHARE = 0.02
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -196,10 +199,12 @@ def busy_cpu_s() -> float | None:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def group_pss_kb(pgid: int) -> int | None:
+def group_pss_kb(pgid: int) -> tuple[int, int] | None:
     """The memory the processes of a group use together, in KB: the sum of their proportional
-    set sizes (a page shared by n of them counts 1/n in each), from /proc; None if unreadable."""
-    total, found = 0, False
+    set sizes (a page shared by n of them counts 1/n in each), from /proc; (all of them,
+    Pagefind's share), or None if unreadable."""
+    total = pagefind = 0
+    found = False
     with os.scandir("/proc") as entries:
         for entry in entries:
             if not entry.name.isdigit():
@@ -213,11 +218,14 @@ def group_pss_kb(pgid: int) -> int | None:
                 with open(f"/proc/{entry.name}/smaps_rollup", "rb") as handle:
                     for line in handle:
                         if line.startswith(b"Pss:"):
-                            total, found = total + int(line.split()[1]), True
+                            pss = int(line.split()[1])
+                            total, found = total + pss, True
+                            if stat[stat.index(b"(") + 1 : stat.rindex(b")")].startswith(b"pagefind"):
+                                pagefind += pss
                             break
             except (OSError, ValueError, IndexError):
                 continue  # gone meanwhile, or not ours to read
-    return total if found else None
+    return (total, pagefind) if found else None
 
 
 def tree_bytes(path: Path) -> int:
@@ -253,16 +261,24 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         child = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, env=env, start_new_session=True)
         # The build's memory, sampled: all its processes (workers, Pagefind) are in its group.
         pss_peak_kb: int | None = None
+        # The same without Pagefind's process: what Sphinx and sphinx-kb need (the floor's kind).
+        sphinx_peak_kb: int | None = None
+        pagefind_peak_kb = 0
+        wait_s = PSS_EVERY_S
         next_beat = start + HEARTBEAT_S
         try:
             while True:
                 try:
-                    rc = child.wait(timeout=PSS_EVERY_S)
+                    rc = child.wait(timeout=wait_s)
                     break
                 except subprocess.TimeoutExpired:
+                    sample_cpu = time.process_time()
                     pss = group_pss_kb(child.pid)
+                    wait_s = max(PSS_EVERY_S, (time.process_time() - sample_cpu) / PSS_CPU_SHARE)
                     if pss is not None:
-                        pss_peak_kb = max(pss_peak_kb or 0, pss)
+                        pss_peak_kb = max(pss_peak_kb or 0, pss[0])
+                        sphinx_peak_kb = max(sphinx_peak_kb or 0, pss[0] - pss[1])
+                        pagefind_peak_kb = max(pagefind_peak_kb, pss[1])
                     if time.perf_counter() >= next_beat:
                         next_beat += HEARTBEAT_S
                         say(f"    ... {time.perf_counter() - start:.0f} s: {last_line(stdout)[:100]}")
@@ -289,8 +305,10 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
         "seconds": round(seconds, 2),
         "returncode": rc,
         "peak_mb": round((usage.get("self_maxrss_kb", 0) + usage.get("children_maxrss_kb", 0)) / 1024, 1),
-        # What the machine needed: the largest sum of the build's processes' PSS (every 0.5 s).
+        # What the machine needed: the largest sum of the build's processes' PSS (sampled).
         "pss_peak_mb": None if pss_peak_kb is None else round(pss_peak_kb / 1024, 1),
+        "pss_peak_sphinx_mb": None if sphinx_peak_kb is None else round(sphinx_peak_kb / 1024, 1),
+        "pss_peak_pagefind_mb": round(pagefind_peak_kb / 1024, 1),
         "self_peak_mb": round(usage.get("self_maxrss_kb", 0) / 1024, 1),
         "children_peak_mb": round(usage.get("children_maxrss_kb", 0) / 1024, 1),
         "cpu_s": round(usage.get("cpu_s", 0.0), 2),
@@ -317,7 +335,8 @@ def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: in
     status = "ok" if rc == 0 else f"EXIT {rc}"
     say(
         f"  {label}: {seconds:.1f} s, peak {result['peak_mb']:.0f} MB "
-        f"(sampled PSS {result['pss_peak_mb'] or 0:.0f} MB), cpu {result['cpu_s']:.1f} s, "
+        f"(sampled PSS {result['pss_peak_mb'] or 0:.0f} MB: Sphinx {result['pss_peak_sphinx_mb'] or 0:.0f}, "
+        f"Pagefind {result['pss_peak_pagefind_mb']:.0f}), cpu {result['cpu_s']:.1f} s, "
         f"read {result['pages_read']} / wrote {result['pages_written']} pages, "
         f"{result['warnings']} warnings, {result['errors']} errors, {status}"
     )
@@ -513,6 +532,8 @@ def figures(result: dict, jobs: list[int]) -> dict[str, float | None]:
         rows[f"full build -j {j} (s)"] = full["seconds"]
         rows[f"peak memory -j {j} (MB)"] = full["peak_mb"]
         rows[f"peak memory, sampled PSS -j {j} (MB)"] = full.get("pss_peak_mb")
+        rows[f"  without Pagefind -j {j} (MB)"] = full.get("pss_peak_sphinx_mb")
+        rows[f"  Pagefind alone -j {j} (MB)"] = full.get("pss_peak_pagefind_mb")
         rows[f"CPU time -j {j} (s)"] = full["cpu_s"]
     rows["output size (MB)"] = result["output_mb"]
     rows["one post page (KB)"] = result["page_kb"]

@@ -113,6 +113,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", notfound.absolute_links)
     app.connect("doctree-resolved", memory.forget_pickled_doctree, priority=900)
     app.connect("env-before-read-docs", memory.keep_few_read_doctrees)
+    app.connect("write-started", memory.freeze_for_writing)
+    app.connect("build-finished", memory.thaw, priority=1)
     app.connect("html-page-context", metadata.add_page_metadata, priority=400)
     app.connect("html-page-context", navigation.hide_toctree, priority=450)
     app.connect("html-page-context", notfound.finish_page, priority=480)

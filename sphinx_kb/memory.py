@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
 
@@ -24,6 +25,21 @@ def _malloc_trim() -> ctypes._CFuncPtr | None:
         return libc.malloc_trim
     except (OSError, AttributeError):
         return None  # not glibc (musl has no malloc_trim)
+
+
+def freeze_for_writing(app: Sphinx, builder: Builder) -> None:
+    """write-started: set what reading built aside from the garbage collector. With `-j N` every
+    writing worker is forked from this process and shares its memory until it writes to a page;
+    a full collection in a worker touches every object and so copies nearly all of it (measured
+    at 10,000 posts: 4.9 GB for Sphinx's processes while writing). Frozen objects are not
+    traversed, here or in the workers; what becomes garbage while writing is still collected."""
+    gc.collect()
+    gc.freeze()
+
+
+def thaw(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished (first): objects of the environment that became garbage can go again."""
+    gc.unfreeze()
 
 
 def release_memory() -> None:

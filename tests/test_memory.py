@@ -7,6 +7,7 @@ import weakref
 
 from conftest import build, clean_copy, touch_later
 from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from test_serial_reads import add_posts
 
 from sphinx_kb import memory
@@ -75,3 +76,21 @@ def test_release_memory_collects_reference_cycles():
         assert alive() is None
     finally:
         gc.enable()
+
+
+def test_what_reading_built_is_frozen_while_writing_and_thawed_after(make_project, monkeypatch):
+    src = make_project()
+    add_posts(src, 3)
+    frozen: list[int] = []
+    original = StandaloneHTMLBuilder.write_doc
+
+    def write_doc(self, *args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "write_doc", write_doc)
+    assert gc.get_freeze_count() == 0
+    result = build(src)
+    result.assert_no_warnings()
+    assert frozen and min(frozen) > 1000  # the environment, set aside from the collector
+    assert gc.get_freeze_count() == 0  # and given back when the build ends

@@ -1,4 +1,5 @@
-"""Give memory back before the build's heavy steps."""
+"""Keep the build's memory near what it needs: Sphinx's doctree caches, the garbage collector
+and the heap around writing and Pagefind (figures in docs/performance.md)."""
 
 from __future__ import annotations
 

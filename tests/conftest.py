@@ -100,6 +100,18 @@ def write_post(srcdir: Path, slug: str, front_matter: str, body: str = "Some tex
     return path
 
 
+def add_notes(srcdir: Path, count: int) -> None:
+    """`count` short published posts `note-NN` in managed-it, dated 2024-01-01 onwards."""
+    for number in range(count):
+        write_post(
+            srcdir,
+            f"note-{number:02d}",
+            f"title: Note {number}\nslug: note-{number:02d}\ncategory: managed-it\n"
+            f"excerpt: Short note {number}.\nstatus: published\ndate: 2024-01-{number + 1:02d}",
+            f"Body of note {number}.\n",
+        )
+
+
 def meta(soup: BeautifulSoup, key: str) -> str | None:
     """The content of `<meta property=key>` or `<meta name=key>`; asserts there is at most one."""
     found = soup.find_all("meta", attrs={"property": key}) + soup.find_all("meta", attrs={"name": key})

@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 import weakref
 
-from conftest import build, clean_copy, touch_later
+from conftest import add_notes, build, clean_copy, touch_later
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
-from test_serial_reads import add_posts
 
 from sphinx_kb import memory
 
@@ -28,7 +27,7 @@ def spy_write(monkeypatch) -> list[int]:
 
 def test_a_serial_build_writes_from_the_pickles_and_gives_the_same_pages(make_project, monkeypatch, tmp_path):
     src = make_project()
-    add_posts(src, 12)
+    add_notes(src, 12)
     kept = build(clean_copy(src, tmp_path / "kept"), outdir=tmp_path / "kept-out" / "html")
     kept.assert_no_warnings()
 
@@ -52,7 +51,7 @@ def test_a_serial_build_writes_from_the_pickles_and_gives_the_same_pages(make_pr
 
 def test_the_pickles_of_written_pages_are_not_kept(make_project):
     src = make_project()
-    add_posts(src, 6)
+    add_notes(src, 6)
     for parallel in (0, 2):
         result = build(src, parallel=parallel, fresh=True)
         result.assert_no_warnings()
@@ -80,7 +79,7 @@ def test_release_memory_collects_reference_cycles():
 
 def test_what_reading_built_is_frozen_while_writing_and_thawed_after(make_project, monkeypatch):
     src = make_project()
-    add_posts(src, 3)
+    add_notes(src, 3)
     frozen: list[int] = []
     original = StandaloneHTMLBuilder.write_doc
 

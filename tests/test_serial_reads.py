@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import build, clean_copy, touch_later, write_post
+from conftest import add_notes, build, clean_copy, touch_later
 from sphinx.builders import Builder
 
 
@@ -22,22 +20,11 @@ def spy(monkeypatch) -> list[tuple[str, int]]:
     return calls
 
 
-def add_posts(srcdir: Path, count: int) -> None:
-    for number in range(count):
-        write_post(
-            srcdir,
-            f"note-{number:02d}",
-            f"title: Note {number}\nslug: note-{number:02d}\ncategory: managed-it\n"
-            f"excerpt: Short note {number}.\nstatus: published\ndate: 2024-01-{number + 1:02d}",
-            f"Body of note {number}.\n",
-        )
-
-
 def test_one_edited_post_is_read_here_and_the_pages_are_those_of_a_clean_build(
     make_project, monkeypatch, tmp_path
 ):
     src = make_project()
-    add_posts(src, 25)
+    add_notes(src, 25)
     calls = spy(monkeypatch)
     first = build(src, parallel=2)
     first.assert_no_warnings()
@@ -63,7 +50,7 @@ def test_one_edited_post_is_read_here_and_the_pages_are_those_of_a_clean_build(
 
 def test_many_changed_posts_are_still_read_in_parallel(make_project, monkeypatch):
     src = make_project()
-    add_posts(src, 12)
+    add_notes(src, 12)
     build(src, parallel=2).assert_no_warnings()
     calls = spy(monkeypatch)
     for number in range(12):

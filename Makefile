@@ -22,7 +22,7 @@ help:
 	@echo "make docs      build the user guide (docs/) into $(BUILDDIR)/docs"
 	@echo "make check     check every post's front matter without building"
 	@echo "make test      run the test suite"
-	@echo "make lint      ruff lint and format check"
+	@echo "make lint      ruff lint and format check, and the package's layer contract (lint-imports)"
 	@echo "make clean     remove $(BUILDDIR)"
 	@echo "make bench     benchmark sphinx-kb against plain Sphinx + MyST (N=1000 posts, BENCHOPTS=...)"
 
@@ -62,9 +62,11 @@ check: $(BIN)/.installed
 test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, then the package's layer contract (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check sphinx_kb tests conf.py
 	$(BIN)/ruff format --check sphinx_kb tests conf.py
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff format sphinx_kb tests conf.py

@@ -95,7 +95,7 @@ MARKER = ".kb-bench"
 WARNING_RE = re.compile(r"\b(WARNING|ERROR|CRITICAL):")
 TYPE_RE = re.compile(r"\[([\w.-]+)\]\s*$")
 UPDATING_RE = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed")
-# sphinx_kb/search.py's info lines after a build.
+# sphinx_kb/search/pagefind.py's info lines after a build.
 INDEX_RE = re.compile(r"search index: (\d+) pages indexed by Pagefind in ([\d.]+) s")
 INDEX_UP_TO_DATE = "search index: up to date"
 HEARTBEAT_S = 60
@@ -371,7 +371,7 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
     as static hosts do, Chromium accepts gzip) and the decoded bodies."""
     from playwright.sync_api import Error as PlaywrightError
 
-    from sphinx_kb.serve import make_server
+    from sphinx_kb.cli.serve import make_server
 
     server = make_server(site, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

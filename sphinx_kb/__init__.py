@@ -20,6 +20,6 @@ __all__ = ["__version__", "setup"]
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Imported here, not at the top: the `kb` command imports this package too, and needs
     # none of Sphinx's builders (about half a second at every start).
-    from sphinx_kb.extension import setup as setup_extension
+    from sphinx_kb.glue.extension import setup as setup_extension
 
     return setup_extension(app)

@@ -19,7 +19,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from sphinx_kb.sources import is_generated
+from sphinx_kb.pages.sources import is_generated
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from sphinx_kb.serve import make_server
+from sphinx_kb.cli.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root in a container: no sandbox; and no calls home (this machine's network is closed).

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from conftest import build
 
-import sphinx_kb.catalog
+import sphinx_kb.content.reading
 
 
 def counting_parse(monkeypatch) -> list[str]:
     parsed: list[str] = []
-    original = sphinx_kb.catalog.parse_post
+    original = sphinx_kb.content.reading.parse_post
 
     def parse(path, text, **options):
         parsed.append(path.name)
         return original(path, text, **options)
 
-    monkeypatch.setattr(sphinx_kb.catalog, "parse_post", parse)
+    monkeypatch.setattr(sphinx_kb.content.reading, "parse_post", parse)
     return parsed
 
 
@@ -55,8 +55,8 @@ def test_a_damaged_cache_is_ignored(make_project):
 
 def test_posts_put_in_the_cache_always_have_their_word_count(make_project, tmp_path):
     # kb check skips counting words without a cache; what it caches, the build will show.
-    from sphinx_kb.catalog import PostCache, build_catalog
-    from sphinx_kb.config import layout_from
+    from sphinx_kb.content.options import layout_from
+    from sphinx_kb.content.reading import PostCache, build_catalog
 
     layout = layout_from(make_project(), {})
     uncached = build_catalog(layout, None, words=False)

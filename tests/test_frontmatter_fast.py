@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from conftest import REPO, ROOTS, write_post
 
-from sphinx_kb import catalog as catalog_module
-from sphinx_kb.catalog import Layout, PostCache, build_catalog, read_text
 from sphinx_kb.cli import main
-from sphinx_kb.frontmatter import FrontMatterError, fast_items, head_lines, split
-from sphinx_kb.parallel import can_fork, in_two_processes
+from sphinx_kb.content import reading as catalog_module
+from sphinx_kb.content.catalog import Layout
+from sphinx_kb.content.frontmatter import FrontMatterError, fast_items, head_lines, split
+from sphinx_kb.content.parallel import can_fork, in_two_processes
+from sphinx_kb.content.reading import PostCache, build_catalog, read_text
 
 SAMPLES = Path(__file__).parent / "samples"
 

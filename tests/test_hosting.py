@@ -24,7 +24,7 @@ from conftest import REPO, BuildResult, build, meta, nav_links, pagefind_pages, 
 # Chromium, skipped without it unless KB_REQUIRE_BROWSER=1 (see test_browser.py).
 from test_browser import playwright_browser  # noqa: F401
 
-from sphinx_kb.serve import make_server
+from sphinx_kb.cli.serve import make_server
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # Every attribute of a page that holds a URL the browser follows or loads.

@@ -11,7 +11,7 @@ import pytest
 from conftest import build, meta
 
 from sphinx_kb.cli import main
-from sphinx_kb.frontmatter import split
+from sphinx_kb.content.frontmatter import split
 
 SAMPLES = Path(__file__).parent / "samples"
 BASE = "https://kb.test/"

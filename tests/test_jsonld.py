@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, ROOTS, BuildResult, build, meta, write_post
 
-from sphinx_kb.jsonld import script
+from sphinx_kb.outputs.jsonld import script
 
 SITE = "https://kb.test/"
 BUILDERS = ["html", "dirhtml"]

@@ -1,4 +1,4 @@
-"""The build does not keep every doctree in memory (memory.py)."""
+"""The build does not keep every doctree in memory (glue/memory.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from conftest import add_notes, build, clean_copy, touch_later
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 
-from sphinx_kb import memory
+from sphinx_kb.glue import memory
 
 
 def spy_write(monkeypatch) -> list[int]:

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOTS, build, touch_later, write_post
 
 from sphinx_kb.cli import main
-from sphinx_kb.post import parse_post
+from sphinx_kb.content.post import parse_post
 
 KB = Path(sys.executable).parent / "kb"
 NEXT_STEPS = (
@@ -359,8 +359,8 @@ def test_new_help_lists_its_options():
 
 def fill_cache(project: Path) -> None:
     """What a build does with the parsed-post cache (extension.read_catalog): kb check only reads it."""
-    from sphinx_kb.catalog import PostCache, build_catalog
-    from sphinx_kb.config import layout_from
+    from sphinx_kb.content.options import layout_from
+    from sphinx_kb.content.reading import PostCache, build_catalog
 
     cache = PostCache(project / "_build" / "doctrees" / "sphinx-kb-posts.pickle")
     build_catalog(layout_from(project / "source", {}), cache)

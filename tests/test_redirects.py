@@ -11,7 +11,7 @@ import pytest
 from conftest import BuildResult, build, pagefind_pages, touch_later, write_post
 
 from sphinx_kb.cli import main
-from sphinx_kb.post import parse_post
+from sphinx_kb.content.post import parse_post
 
 BASE = "https://kb.test/"
 # Lines 2-5 of a post; `redirect_from` starts on line 6.

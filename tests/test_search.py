@@ -21,8 +21,10 @@ from conftest import (
     write_post,
 )
 
-from sphinx_kb import cli, search, search_order
-from sphinx_kb.serve import make_server
+from sphinx_kb import cli
+from sphinx_kb.cli.serve import make_server
+from sphinx_kb.search import order as search_order
+from sphinx_kb.search import pagefind as search
 
 DRAFT_WORD = "quokkafluxion"  # only in blog/secret-plans.md, the test root's draft
 

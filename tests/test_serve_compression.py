@@ -1,4 +1,4 @@
-"""`kb serve --built` compresses text files on the wire as static hosts do (sphinx_kb/serve.py)."""
+"""`kb serve --built` compresses text files on the wire as static hosts do (sphinx_kb/cli/serve.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import build
 
-from sphinx_kb.serve import accepts_gzip, gzipped, make_server
+from sphinx_kb.cli.serve import accepts_gzip, gzipped, make_server
 
 JS = b"export const kb = 1;\n" + b"function search(query) { return query.trim(); }\n" * 200
 HTML = b"<!doctype html><html><body>" + b"<p>Firewall rules for the office.</p>" * 200 + b"</body></html>"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import build, pagefind_pages, write_post
 
-from sphinx_kb.post import count_words
+from sphinx_kb.content.post import count_words
 from sphinx_kb.version import __version__
 
 # Posts added to the basic root (whose outsourced-it-partner has the tags outsourcing, support).

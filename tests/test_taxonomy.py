@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOTS, BuildResult, build, nav_label, nav_tree, write_post
 
-from sphinx_kb.sources import MARKER
+from sphinx_kb.pages.sources import MARKER
 
 # Pages of the taxonomy root in reading order: home, then each top-level category (by `order`)
 # with its subcategories (by `order`) before its own posts (newest first, undated last by title).

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOTS, build, card_file, meta, write_post
 
-from sphinx_kb.catalog import Layout, build_catalog
-from sphinx_kb.categories import load_categories
-from sphinx_kb.post import parse_post
-from sphinx_kb.problems import Severity
+from sphinx_kb.content.catalog import Layout
+from sphinx_kb.content.categories import load_categories
+from sphinx_kb.content.post import parse_post
+from sphinx_kb.content.problems import Severity
+from sphinx_kb.content.reading import build_catalog
 
 # Lines 2-5 of a post; keys added after them start on line 6.
 VALID = "title: A Post\nslug: post\ncategory: Security\nexcerpt: Short."

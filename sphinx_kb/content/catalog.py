@@ -1,0 +1,234 @@
+"""The catalog: every post and category of the site, and what they say across posts (by
+category, counts, positions, tags). reading.py fills it once per build.
+
+Everything that spans posts (listings, toctrees, sitemap, navigation) is computed from here,
+never from the pages Sphinx happens to write in one build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sphinx_kb.content.authors import Authors
+from sphinx_kb.content.categories import Category
+from sphinx_kb.content.gitdates import last_commit_dates
+from sphinx_kb.content.post import Post
+from sphinx_kb.content.problems import Problem, Severity
+from sphinx_kb.content.slugs import slugify
+from sphinx_kb.content.tags import TagIndex, collect_tags
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things live inside the source folder (from the `kb_` options)."""
+
+    srcdir: Path
+    posts_dir: str = "blog"
+    categories_file: str = "categories.yml"
+    authors_file: str = "authors.yml"
+    public_dir: str = "public"
+    category_dir: str = "category"
+    show_drafts: bool = False
+    # Posts on one listing page (category pages are split into numbered pages).
+    posts_per_page: int = 20
+    # Posts without an image get a drawn card (else the site's default image).
+    social_cards: bool = True
+
+    @property
+    def posts_path(self) -> Path:
+        return self.srcdir / self.posts_dir
+
+    def post_docname(self, slug: str) -> str:
+        return f"{self.posts_dir}/{slug}"
+
+    def page_count(self, posts: int) -> int:
+        """How many listing pages `posts` posts fill (category, tag and archive pages alike)."""
+        return max(1, -(-posts // self.posts_per_page))
+
+    def on_page(self, posts: list[Post], page: int) -> list[Post]:
+        """The posts of listing page `page` (1-based)."""
+        return posts[(page - 1) * self.posts_per_page : page * self.posts_per_page]
+
+    def category_docname(self, slug: str, page: int = 1) -> str:
+        """`category/<slug>`, then `category/<slug>/page/2`, ... for the following pages."""
+        return f"{self.category_dir}/{slug}" if page == 1 else f"{self.category_dir}/{slug}/page/{page}"
+
+
+@dataclass
+class Catalog:
+    layout: Layout
+    # Valid posts by slug, drafts included.
+    posts: dict[str, Post] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Docnames of post files that must not become pages (invalid, or drafts outside preview).
+    excluded: set[str] = field(default_factory=set)
+    # How many post files were read.
+    files: int = 0
+    # Old site path -> slug, for every redirect that passed the checks across posts.
+    redirects: dict[str, str] = field(default_factory=dict)
+    authors: Authors = field(default_factory=Authors)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @cached_property
+    def visible_posts(self) -> list[Post]:
+        """Posts that become pages, newest first."""
+        shown = [p for p in self.posts.values() if self.layout.show_drafts or not p.is_draft]
+        return sorted(shown, key=lambda p: p.sort_key)
+
+    @cached_property
+    def _by_category(self) -> dict[str, list[Post]]:
+        grouped: dict[str, list[Post]] = {slug: [] for slug in self.categories}
+        for post in self.visible_posts:
+            grouped[self.category_of(post).slug].append(post)
+        return grouped
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Category]]:
+        children: dict[str | None, list[Category]] = {}
+        for category in sorted(self.categories.values(), key=lambda c: c.sort_key):
+            if self.count(category.slug):
+                children.setdefault(category.parent, []).append(category)
+        return children
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        counts = {slug: len(posts) for slug, posts in self._by_category.items()}
+        for slug, posts in self._by_category.items():
+            parent = self.categories[slug].parent
+            while parent is not None:
+                counts[parent] += len(posts)
+                parent = self.categories[parent].parent
+        return counts
+
+    def category_of(self, post: Post) -> Category:
+        return self.categories[self.category_key(post.category)]
+
+    def category_key(self, name: str) -> str:
+        """Slug of the category a post names (by name, case-insensitively, or by slug): the first
+        category in the file that matches either way."""
+        by_name, by_slug = self._category_lookup
+        found = [i for i in (by_name.get(name.casefold()), by_slug.get(name)) if i is not None]
+        return self._category_order[min(found)] if found else slugify(name)
+
+    def forget_category_lookup(self) -> None:
+        """After adding a category: category_key must see it."""
+        self.__dict__.pop("_category_order", None)
+        self.__dict__.pop("_category_lookup", None)
+
+    @cached_property
+    def _category_order(self) -> list[str]:
+        return list(self.categories)
+
+    @cached_property
+    def _category_lookup(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Position of each category by folded name and by slug (called once per post)."""
+        by_name: dict[str, int] = {}
+        by_slug: dict[str, int] = {}
+        for index, category in enumerate(self.categories.values()):
+            by_name.setdefault(category.name.casefold(), index)
+            by_slug.setdefault(category.slug, index)
+        return by_name, by_slug
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {p.slug: i for posts in self._by_category.values() for i, p in enumerate(posts)}
+
+    def position(self, post: Post) -> int:
+        """Where a visible post stands in its category's listing (0 = newest)."""
+        return self._positions[post.slug]
+
+    def posts_in(self, slug: str) -> list[Post]:
+        """Visible posts filed directly under a category, newest first."""
+        return self._by_category.get(slug, [])
+
+    def count(self, slug: str) -> int:
+        """Visible posts in a category and its subcategories."""
+        return self._counts.get(slug, 0)
+
+    def children(self, slug: str | None) -> list[Category]:
+        """Subcategories (top-level categories for None) that hold at least one visible post."""
+        return self._children.get(slug, [])
+
+    def ancestors(self, category: Category) -> list[Category]:
+        """From the top-level category down to `category` itself."""
+        chain = [category]
+        while chain[-1].parent is not None:
+            chain.append(self.categories[chain[-1].parent])
+        return chain[::-1]
+
+    @property
+    def listed_categories(self) -> list[Category]:
+        """Categories that get a page: those with visible posts, parents before children."""
+        result: list[Category] = []
+        stack = list(reversed(self.children(None)))
+        while stack:
+            category = stack.pop()
+            result.append(category)
+            stack.extend(reversed(self.children(category.slug)))
+        return result
+
+    def post_for_docname(self, docname: str) -> Post | None:
+        prefix = self.layout.posts_dir + "/"
+        if not docname.startswith(prefix):
+            return None
+        post = self.posts.get(docname[len(prefix) :])
+        return post if post is not None and docname not in self.excluded else None
+
+    def category_for_docname(self, docname: str) -> Category | None:
+        """The category a category page (any of its numbered pages) is about."""
+        return self.category_page_for_docname(docname)[0]
+
+    def category_page_for_docname(self, docname: str) -> tuple[Category | None, int]:
+        prefix = self.layout.category_dir + "/"
+        if not docname.startswith(prefix):
+            return None, 0
+        slug, _, page = docname[len(prefix) :].partition("/page/")
+        category = self.categories.get(slug)
+        if category is None or not self.count(slug):
+            return None, 0
+        number = int(page) if page.isdigit() else 1 if not page else 0
+        return (category, number) if 1 <= number <= self.pages_of(slug) else (None, 0)
+
+    def pages_of(self, slug: str) -> int:
+        """How many listing pages a category has."""
+        return self.layout.page_count(len(self.posts_in(slug)))
+
+    def posts_on_page(self, slug: str, page: int) -> list[Post]:
+        return self.layout.on_page(self.posts_in(slug), page)
+
+    @cached_property
+    def commit_dates(self) -> dict[Path, str]:
+        """Last commit date of each source file: one `git log` per build, for the sitemap and the
+        feeds alike (the catalog is read again on every build)."""
+        return last_commit_dates(self.layout.srcdir)
+
+    def public_file(self, site_path: str) -> Path:
+        """The file in the public folder served at a site-root path such as `/blog/x.png`."""
+        return self.layout.srcdir / self.layout.public_dir / site_path.lstrip("/")
+
+    def public_file_exists(self, site_path: str) -> bool:
+        return self.public_file(site_path).is_file()
+
+    @cached_property
+    def tag_index(self) -> TagIndex:
+        """Tags of the visible posts (tags.py): tag pages, tag links, related posts."""
+        return collect_tags(self.visible_posts)
+
+    @cached_property
+    def category_slugs(self) -> dict[str, str]:
+        """Visible post's slug -> its category's slug (pages/related.py compares many posts' categories)."""
+        return {p.slug: slug for slug, posts in self._by_category.items() for p in posts}
+
+    @cached_property
+    def nav_digest(self) -> str:
+        """Changes whenever the category tree every sidebar shows (names, order, counts) changes."""
+        data = [(c.slug, c.name, c.parent, c.order, self.count(c.slug)) for c in self.listed_categories]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()

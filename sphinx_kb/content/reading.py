@@ -1,0 +1,273 @@
+"""Reading the catalog from disk: every post file and the categories and authors files, parsed
+and checked once per build, with a cache of parsed posts and, for many posts, two processes."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import pickle
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from sphinx_kb.content.authors import check_post_authors, load_authors
+from sphinx_kb.content.catalog import Catalog, Layout
+from sphinx_kb.content.categories import Category, load_categories
+from sphinx_kb.content.frontmatter import FrontMatterError, split
+from sphinx_kb.content.parallel import can_fork, in_two_processes
+from sphinx_kb.content.post import Post, parse_post
+from sphinx_kb.content.problems import Problem, Severity
+from sphinx_kb.content.redirect_checks import check_redirects
+from sphinx_kb.version import __version__
+
+
+def build_catalog(
+    layout: Layout, cache: PostCache | None = None, parallel: bool = False, words: bool = True
+) -> Catalog:
+    """Read every post and the categories file, and collect every problem at once.
+
+    With a cache, a post whose file did not change since the last build is not parsed again.
+    `parallel` lets a large set of posts be parsed in two processes (`kb check`; see read_posts).
+    `words=False` skips counting words (`kb check`): the posts it parses are then not cached."""
+    catalog = Catalog(layout)
+    categories, problems = load_categories(layout.srcdir / layout.categories_file)
+    catalog.categories = {c.slug: c for c in categories}
+    catalog.problems.extend(problems)
+    has_categories_file = (layout.srcdir / layout.categories_file).is_file()
+
+    posts: list[Post] = []
+    declared: dict[str, list[tuple[Path, int | None]]] = {}
+    paths = sorted(layout.posts_path.glob("*.md"), key=PATH_ORDER) if layout.posts_path.is_dir() else []
+    # Sphinx would build a Markdown file in a subfolder as a page outside the taxonomy.
+    for nested in sorted(layout.posts_path.glob("*/**/*.md")) if layout.posts_path.is_dir() else []:
+        relative = nested.relative_to(layout.srcdir).with_suffix("")
+        catalog.problems.append(
+            Problem(
+                nested,
+                1,
+                "location",
+                f"posts live directly in {layout.posts_dir}/, not in a subfolder",
+                f"move it to {layout.posts_dir}/{nested.name}",
+            )
+        )
+        catalog.excluded.add(relative.as_posix())
+    catalog.files = len(paths)
+    parsed = read_posts(paths, cache, parallel, words)
+    for path, (post, post_problems, claim) in zip(paths, parsed, strict=True):
+        catalog.problems.extend(post_problems)
+        if post is None:
+            catalog.excluded.add(layout.post_docname(path.stem))
+            if claim is not None:
+                declared.setdefault(claim[0], []).append((path, claim[1]))
+        else:
+            posts.append(post)
+            declared.setdefault(post.slug, []).append((path, post.lines.get("slug")))
+
+    # Two files claiming one slug: both are reported. The file named after the slug keeps it
+    # (a warning); the other is an error anyway, since a slug must equal its file name.
+    for slug, claims in declared.items():
+        if len(claims) < 2:
+            continue
+        for path, line in claims:
+            others = ", ".join(str(p.relative_to(layout.srcdir)) for p, _ in claims if p != path)
+            owner = path.stem == slug
+            catalog.problems.append(
+                Problem(
+                    path,
+                    line,
+                    "duplicate-slug",
+                    f"slug `{slug}` is also claimed by {others}",
+                    "give each post its own slug"
+                    if owner
+                    else "choose another slug and name the file after it",
+                    Severity.WARNING if owner else Severity.ERROR,
+                )
+            )
+
+    for post in posts:
+        key = catalog.category_key(post.category)
+        known_category = catalog.categories.get(key)
+        if known_category is None or not known_category.declared:
+            # Every post that names an undeclared category is told, not only the first one.
+            if has_categories_file:
+                known = [c.name for c in categories]
+                close = difflib.get_close_matches(post.category, known, n=1, cutoff=0.5)
+                hint = f"did you mean `{close[0]}`? " if close else ""
+                catalog.problems.append(
+                    Problem(
+                        post.path,
+                        post.lines.get("category"),
+                        "unknown-category",
+                        f"category `{post.category}` is not in {layout.categories_file}",
+                        f"{hint}known categories: {', '.join(known)}; or add it to {layout.categories_file}",
+                        Severity.WARNING,
+                    )
+                )
+            if key not in catalog.categories:
+                catalog.categories[key] = Category(post.category, key, declared=False)
+                catalog.forget_category_lookup()
+        if post.og_image and post.og_image.startswith("/"):
+            # os.path: a stat per post with an image, without pathlib's cost (10,000 posts).
+            public = os.path.join(layout.srcdir, layout.public_dir)
+            if not os.path.isfile(os.path.join(public, post.og_image.lstrip("/"))):
+                image = catalog.public_file(post.og_image)
+                catalog.problems.append(
+                    Problem(
+                        post.path,
+                        post.lines.get("ogImage"),
+                        "og-image",
+                        f"ogImage file {image.relative_to(layout.srcdir)} does not exist; "
+                        + ("a social card" if layout.social_cards else "the site's default image")
+                        + " is used instead",
+                        f"add the image at {layout.public_dir}{post.og_image} or fix the path",
+                        Severity.WARNING,
+                    )
+                )
+        if post.is_draft and not layout.show_drafts:
+            catalog.excluded.add(layout.post_docname(post.slug))
+        catalog.posts[post.slug] = post
+    catalog.redirects, redirect_problems = check_redirects(catalog)
+    catalog.problems.extend(redirect_problems)
+    catalog.authors, author_problems = load_authors(layout.srcdir / layout.authors_file)
+    catalog.problems.extend(author_problems)
+    catalog.problems.extend(check_post_authors(catalog.authors, catalog.posts.values(), layout.authors_file))
+    return catalog
+
+
+# A parsed file: the post (None when left out), its problems, the slug it claims.
+Parsed = tuple[Post | None, list[Problem], tuple[str, int] | None]
+
+
+class PostCache:
+    """Parsed posts keyed by path, reused while a file's size and mtime stay the same.
+
+    Kept beside Sphinx's doctrees: at 10,000 posts, reading all front matter again takes seconds
+    of every incremental build."""
+
+    # 3: posts carry their word count (post.py `words`); 4: kb.placeholder warnings.
+    VERSION = 4
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[Path, tuple[int, int, Parsed]] = {}
+        self.used: dict[Path, tuple[int, int, Parsed]] = {}
+        try:
+            with path.open("rb") as handle:
+                version, entries = pickle.load(handle)
+            if version == (self.VERSION, __version__):
+                self.entries = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            self.entries = {}
+
+    def get(self, path: Path, stat: os.stat_result) -> Parsed | None:
+        entry = self.entries.get(path)
+        if entry is not None and entry[:2] == (stat.st_mtime_ns, stat.st_size):
+            self.used[path] = entry
+            return entry[2]
+        return None
+
+    def put(self, path: Path, stat: os.stat_result, parsed: Parsed) -> None:
+        self.used[path] = (stat.st_mtime_ns, stat.st_size, parsed)
+
+    def save(self) -> None:
+        """Write what this build used (deleted posts drop out)."""
+        partial = self.path.with_suffix(".tmp")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as handle:
+            pickle.dump(((self.VERSION, __version__), self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(self.path)
+
+
+# Posts sort by file name (what sorting their paths in one folder gives, without building each
+# path's parts for every comparison); Windows paths compare case-insensitively, so sort them as such.
+PATH_ORDER = (lambda path: path.name) if isinstance(Path(), PurePosixPath) else None
+# Below this many posts to parse, a second process costs more than it saves.
+PARALLEL_MIN = 400
+
+
+def read_posts(
+    paths: list[Path], cache: PostCache | None, parallel: bool = False, words: bool = True
+) -> list[Parsed]:
+    """read_post for each path, in order. With `parallel` and many posts to parse, half of them
+    are parsed in a forked process: the same results, in about half the time on two cores.
+    Without `words`, cached posts are used but the posts parsed here are not cached (a cached
+    post always has its word count)."""
+    if not parallel or len(paths) < PARALLEL_MIN or not can_fork():
+        return [read_post(path, cache, words) for path in paths]
+    if cache is None:
+        return in_two_processes(functools.partial(read_uncached, words=words), paths)
+    # Cached posts are taken here; the others are parsed in two processes and cached here.
+    results: list[Parsed | None] = [None] * len(paths)
+    pending: list[tuple[int, Path, os.stat_result]] = []
+    for index, path in enumerate(paths):
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            results[index] = read_error(path, exc)
+            continue
+        if (cached := cache.get(path, stat)) is not None:
+            results[index] = cached
+        else:
+            pending.append((index, path, stat))
+    todo = [path for _, path, _ in pending]
+    parse = functools.partial(parse_files, words=words)
+    parsed_files = in_two_processes(parse, todo) if len(todo) >= PARALLEL_MIN else parse(todo)
+    for (index, path, stat), (parsed, readable) in zip(pending, parsed_files, strict=True):
+        results[index] = parsed
+        if readable and words:
+            cache.put(path, stat, parsed)
+    return results  # type: ignore[return-value]
+
+
+def read_post(path: Path, cache: PostCache | None, words: bool = True) -> Parsed:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return read_error(path, exc)
+    if cache is not None and (cached := cache.get(path, stat)) is not None:
+        return cached
+    parsed, readable = parse_file(path, words)
+    if cache is not None and readable and words:
+        cache.put(path, stat, parsed)
+    return parsed
+
+
+def read_uncached(paths: Sequence[Path], words: bool = True) -> list[Parsed]:
+    return [read_post(path, None, words) for path in paths]
+
+
+def parse_files(paths: Sequence[Path], words: bool = True) -> list[tuple[Parsed, bool]]:
+    return [parse_file(path, words) for path in paths]
+
+
+def parse_file(path: Path, words: bool = True) -> tuple[Parsed, bool]:
+    """The parsed post, and False when the file could not be read at all (nothing to cache)."""
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        return read_error(path, exc), False
+    post, problems = parse_post(path, text, words=words)
+    return (post, problems, declared_slug(text) if post is None else None), True
+
+
+def read_text(path: Path) -> str:
+    """`path.read_text(encoding="utf-8")`, same text and errors, without the text layer's cost
+    (at 10,000 posts of 10 KB that layer is a tenth of `kb check`)."""
+    with path.open("rb", buffering=0) as handle:  # one read of the whole file, no buffer copy
+        text = handle.read().decode("utf-8")
+    # Universal newlines, as text mode reads them.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_error(path: Path, exc: Exception) -> Parsed:
+    return None, [Problem(path, 1, "read", f"cannot read the post: {exc}", "save it as UTF-8 text")], None
+
+
+def declared_slug(text: str) -> tuple[str, int] | None:
+    """The slug an invalid post asks for, if it can be read at all (for duplicate reports)."""
+    try:
+        matter = split(text)
+    except FrontMatterError:
+        return None
+    slug = matter.values.get("slug")
+    return (slug.strip(), matter.lines["slug"]) if isinstance(slug, str) and slug.strip() else None

@@ -1,8 +1,0 @@
-"""`kb import`: bring posts from Hugo, Jekyll, Astro, Next.js, MkDocs and Pelican sites into the
-knowledge base, mapping their front matter to ours and reporting what was mapped and dropped."""
-
-from sphinx_kb.importers.model import TOOLS, ImportResult, UsageError
-from sphinx_kb.importers.report import exit_status, format_report
-from sphinx_kb.importers.run import Options, import_site
-
-__all__ = ["TOOLS", "ImportResult", "Options", "UsageError", "exit_status", "format_report", "import_site"]

@@ -1,0 +1,164 @@
+"""Social and search metadata of each page, from the catalog.
+
+sphinxext-opengraph writes the `og:*` tags: we hand it per-page values through a copy of the
+page's metadata (never the environment's own dict, which it would mutate). We add what it
+does not know: the meta description, `article:*`, Twitter tags, canonical URL and robots.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from sphinx_kb.content.post import first_paragraph, iso_date
+from sphinx_kb.outputs import cards
+from sphinx_kb.pages.notfound import is_404
+from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.site.settings import site_name
+from sphinx_kb.site.urls import asset_url, page_url
+
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.content.catalog import Catalog
+    from sphinx_kb.content.categories import Category
+    from sphinx_kb.content.post import Post
+
+
+def tag(attribute: str, name: str, content: str) -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def own_image(catalog: Catalog, post: Post) -> str | None:
+    """The post's ogImage when it can be served: an https URL or an existing public file."""
+    og_image = post.og_image
+    if og_image and ("://" in og_image or catalog.public_file_exists(og_image)):
+        return og_image
+    return None
+
+
+def card_for(app: Sphinx, catalog: Catalog, post: Post) -> str | None:
+    """Site path of the post's social card, or None when it has its own image or cards are off."""
+    if own_image(catalog, post) or not app.config.kb_social_cards:
+        return None
+    return cards.card_name(post.slug, site_name(app), catalog.category_of(post).name, post.title)
+
+
+def draw(app: Sphinx, card: str, site: str, category: str, post: Post) -> bool:
+    """Make sure the card file exists; a card that cannot be drawn is a warning, not a crash."""
+    try:
+        cards.ensure_card(Path(app.outdir), card, site, category, post.title)
+    except Exception as exc:  # Pillow and fonts: whatever fails, the page still gets built
+        logger.warning(
+            "cannot draw the social card: %s; the default image is used",
+            exc,
+            type="kb",
+            subtype="card",
+            location=f"{post.path}:1",
+        )
+        return False
+    return True
+
+
+def default_image(app: Sphinx) -> str | None:
+    default: str = app.config.kb_default_image
+    return asset_url(app, default) if default else None
+
+
+def category_description(category: Category, site: str) -> str:
+    # The same Markdown-to-text reading as a post's excerpt fallback.
+    return first_paragraph(category.description) or f"Articles about {category.name} in {site}."
+
+
+def add_page_metadata(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context, before sphinxext-opengraph (priority 500) renders the tags."""
+    # A hand-written 404 page is no page of the site to share (pages/notfound.py marks it noindex).
+    if doctree is None or app.builder.format != "html" or is_404(app, pagename):
+        return
+    catalog = get_catalog(app.env)
+    url = page_url(app, pagename)
+    context["pageurl"] = url
+    site = site_name(app)
+    post = catalog.post_for_docname(pagename)
+    category = catalog.category_for_docname(pagename)
+
+    og: dict[str, str] = {"og:url": url}
+    extra: list[str] = []
+    image: str | None
+    if post is not None:
+        title, description = post.title, post.summary
+        own = own_image(catalog, post)
+        card = card_for(app, catalog, post)
+        if card is not None and not draw(app, card, site, catalog.category_of(post).name, post):
+            card = None
+        if card is not None:
+            og["og:image:width"], og["og:image:height"] = str(cards.WIDTH), str(cards.HEIGHT)
+        image = asset_url(app, own or card) if (own or card) else default_image(app)
+        context["kb_image"] = own or card  # a site-root path, for the search results (search/pagefind.py)
+        og["og:type"] = "article"
+        if post.date:
+            extra.append(tag("property", "article:published_time", iso_date(post.date)))
+        if post.last_modified:
+            extra.append(tag("property", "article:modified_time", iso_date(post.last_modified)))
+        extra.append(tag("property", "article:section", catalog.category_of(post).name))
+        extra += [tag("property", "article:tag", t) for t in post.tags]
+        author = catalog.authors.resolve(post.author)
+        if author is not None:
+            extra.append(tag("name", "author", author.name))
+        if post.is_draft:
+            extra.append(tag("name", "robots", "noindex"))
+    elif category is not None:
+        title, description = category.name, category_description(category, site)
+        page = catalog.category_page_for_docname(pagename)[1]
+        if page > 1:
+            title = f"{category.name} (page {page} of {catalog.pages_of(category.slug)})"
+        image = default_image(app)
+    elif pagename == app.config.root_doc:
+        title, description = site, app.config.kb_description
+        image = default_image(app)
+    else:
+        # Any other page: sphinxext-opengraph's own title and description, our URL and image.
+        title, description, image = "", "", default_image(app)
+
+    if title:
+        og["og:title"] = title
+    if description:
+        og["og:description"] = description
+        extra.insert(0, tag("name", "description", description))
+    if image:
+        og["og:image"] = image
+        og["og:image:alt"] = title or site
+    extra.append(tag("name", "twitter:card", "summary_large_image" if image else "summary"))
+    if title:
+        extra.append(tag("name", "twitter:title", title))
+    if description:
+        extra.append(tag("name", "twitter:description", description))
+    if image:
+        extra.append(tag("name", "twitter:image", image))
+
+    # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
+    context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
+    context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"
+
+
+def finish_cards(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: every published post without an image has its card (posts not rewritten
+    in this build keep theirs), and cards nobody uses any more are deleted."""
+    if exception is not None or app.builder.format != "html":
+        return
+    catalog = get_catalog(app.env)
+    outdir = Path(app.outdir)
+    wanted = set()
+    for post in catalog.visible_posts:
+        card = card_for(app, catalog, post)
+        if card is not None and draw(app, card, site_name(app), catalog.category_of(post).name, post):
+            wanted.add(card)
+    cards.remove_stale_cards(outdir, wanted)

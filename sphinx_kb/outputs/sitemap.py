@@ -1,0 +1,111 @@
+"""sitemap.xml (written by sphinx-sitemap) and robots.txt, from the catalog.
+
+sphinx-sitemap collects URLs as pages are written, so after an incremental build its sitemap
+lists only the rewritten pages (sphinx-sitemap issue #13), and it lists search.html and
+genindex.html. We switch its collection off (`sitemap_excludes = ["*"]`, see glue/config.py) and put
+every published page of the catalog into its queue just before it writes the file.
+"""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx_kb.content.post import iso_date
+from sphinx_kb.pages.sources import is_browse_page
+from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.site.urls import page_path, site_url
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.content.catalog import Catalog
+
+
+# Pages that are not content: a hand-written error page must not be indexed.
+NOT_LISTED = frozenset({"404", "search", "genindex"})
+
+
+def sitemap_entries(
+    catalog: Catalog, root_doc: str, other_pages: dict[str, Path]
+) -> list[tuple[str, str | None]]:
+    """(docname, lastmod) of the home page, every category page, every published post and the
+    other pages of the site (`other_pages`: docname -> source file, dated by git)."""
+    published = [p for p in catalog.visible_posts if not p.is_draft]
+    git_dates: dict[Path, str] = {}
+    if other_pages or any(p.last_modified is None for p in published):
+        git_dates = catalog.commit_dates
+    post_dates = {
+        p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
+        for p in published
+    }
+
+    def newest(slugs: list[str]) -> str | None:
+        dates = [d for s in slugs if (d := post_dates.get(s))]
+        # Dates and datetimes mix: compare on the calendar day, keep the full value.
+        return max(dates, key=lambda d: d[:10]) if dates else None
+
+    entries: list[tuple[str, str | None]] = [(root_doc, newest(list(post_dates)))]
+    for category in catalog.listed_categories:
+        slugs: list[str] = []
+        stack = [category]
+        while stack:
+            current = stack.pop()
+            slugs += [p.slug for p in catalog.posts_in(current.slug) if not p.is_draft]
+            stack += catalog.children(current.slug)
+        if slugs:
+            lastmod = newest(slugs)
+            for page in range(1, catalog.pages_of(category.slug) + 1):
+                entries.append((catalog.layout.category_docname(category.slug, page), lastmod))
+    entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
+    entries += [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
+    return entries
+
+
+def use_plain_queue(app: Sphinx) -> None:
+    """builder-inited, after sphinx-sitemap: swap its multiprocessing Manager queue for a plain one.
+
+    sphinx-sitemap starts a Manager process on every build so that parallel writers can report
+    pages; we never use that (only the main process fills the queue, from the catalog), and the
+    Manager costs ~2 s at interpreter exit when it is not shut down (about a third of a no-op
+    build of 1,000 posts)."""
+    links = getattr(app, "sitemap_links", None)
+    manager = getattr(links, "_manager", None)
+    if manager is not None:
+        manager.shutdown()
+    if links is not None:
+        app.sitemap_links = queue.Queue()  # type: ignore[attr-defined]
+
+
+def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished, before sphinx-sitemap (priority 500) writes the file."""
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or app.builder.format != "html" or not site_url(app):
+        return
+    catalog = get_catalog(app.env)
+    ours = {catalog.layout.post_docname(slug) for slug in catalog.posts} | {
+        catalog.layout.category_docname(c.slug, page)
+        for c in catalog.listed_categories
+        for page in range(1, catalog.pages_of(c.slug) + 1)
+    }
+    # Hand-written pages (an "About" page, ...) are part of the site too.
+    other_pages = {
+        docname: Path(app.env.doc2path(docname))
+        for docname in app.env.found_docs - ours - {app.config.root_doc}
+        if docname.rpartition("/")[2] not in NOT_LISTED and not is_browse_page(catalog, docname)
+    }
+    for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
+        links.put((page_path(app, docname), lastmod))
+
+
+def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or not app.config.kb_robots_txt:
+        return
+    catalog = get_catalog(app.env)
+    if catalog.public_file_exists("/robots.txt"):
+        return
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url(app):
+        lines += ["", f"Sitemap: {site_url(app)}{app.config.sitemap_filename}"]
+    Path(app.outdir, "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

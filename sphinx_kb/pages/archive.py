@@ -1,0 +1,79 @@
+"""The archive pages: the `kb-archive` directive draws one page of the archive's index
+(content/archive.py) under year and month headings, with the pager. A page that starts inside a
+month repeats its year and month headings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_kb.content.archive import archive_docname, groups
+from sphinx_kb.content.browse import archive_pages_of, archive_posts_on_page
+from sphinx_kb.pages.listing import doc_link, human_date, pager, remember
+from sphinx_kb.site.domain import get_catalog
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def heading(text: str, level: int) -> nodes.rubric:
+    # A rubric with a heading level is written as <hN>: headings without making sections
+    # (a directive cannot return sections), and they stay out of the page's table of contents.
+    return nodes.rubric(text, text, classes=["kb-archive-heading"], **{"heading-level": level})
+
+
+class ArchiveList(SphinxDirective):
+    """`kb-archive`: one page of the archive (`:page: n`), with the pager."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, object]] = {"page": directives.positive_int}
+
+    def run(self) -> list[nodes.Node]:
+        catalog = get_catalog(self.env)
+        page = self.options.get("page", 1)
+        remember(self.env, f"archive:{page}")
+        posts = archive_posts_on_page(catalog, page)
+        result: list[nodes.Node] = []
+        archive = nodes.container(classes=["kb-archive"])
+        for year, months in groups(posts):
+            archive += heading(year, 2)
+            for month, members in months:
+                if month:
+                    archive += heading(month, 3)
+                entries = nodes.bullet_list(classes=["kb-archive-list"])
+                for post in members:
+                    item = nodes.list_item(classes=["kb-archive-entry"])
+                    line = nodes.paragraph()
+                    if post.date:
+                        text = human_date(post.date)
+                        line += nodes.inline(text, text, classes=["kb-date"])
+                        line += nodes.Text(" ")
+                    line += doc_link(self.env.docname, catalog.layout.post_docname(post.slug), post.title)
+                    if post.is_draft:
+                        line += nodes.Text(" ")
+                        line += nodes.inline("Draft", "Draft", classes=["kb-badge", "kb-badge-draft"])
+                    category = catalog.category_of(post)
+                    line += nodes.Text(" · ")
+                    line += doc_link(
+                        self.env.docname,
+                        catalog.layout.category_docname(category.slug),
+                        category.name,
+                        ["kb-category"],
+                    )
+                    item += line
+                    entries += item
+                archive += entries
+        if not posts:
+            archive += nodes.paragraph("No articles yet.", "No articles yet.")
+        result.append(archive)
+        pages = archive_pages_of(catalog)
+        if pages > 1:
+            result.append(pager(self.env.docname, [archive_docname(n) for n in range(1, pages + 1)], page))
+        return result
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("kb-archive", ArchiveList)

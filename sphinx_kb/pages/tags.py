@@ -1,0 +1,49 @@
+"""The tag pages' listing: the `kb-tags` directive lists every tag with its number of articles
+(the tag index is content/tags.py; a tag's own pages are `kb-posts` listings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_kb.content.tags import tag_docname
+from sphinx_kb.pages.listing import doc_link, remember
+from sphinx_kb.site.domain import get_catalog
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def tag_count_text(count: int) -> str:
+    return f"{count} article" if count == 1 else f"{count} articles"
+
+
+class TagList(SphinxDirective):
+    """`kb-tags`: every tag with its number of articles, sorted by name, linked to its page."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, object]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        catalog = get_catalog(self.env)
+        remember(self.env, "tags:")
+        tags = list(catalog.tag_index.tags.values())
+        if not tags:
+            return [nodes.paragraph("No tags yet.", "No tags yet.")]
+        listing = nodes.bullet_list(classes=["kb-tag-list"])
+        for tag in tags:
+            item = nodes.list_item(classes=["kb-tag-item"])
+            line = nodes.paragraph()
+            line += doc_link(self.env.docname, tag_docname(tag.slug), tag.name, ["kb-tag"])
+            line += nodes.Text(" ")
+            count = tag_count_text(len(tag.posts))
+            line += nodes.inline(count, count, classes=["kb-count"])
+            item += line
+            listing += item
+        return [listing]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("kb-tags", TagList)

@@ -1,0 +1,35 @@
+"""What the configuration says about the site as a whole, read by every layer of the build: its
+name, its source layout, and the search engine in effect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from sphinx_kb.content.options import layout_from
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from sphinx_kb.content.catalog import Layout
+
+
+def site_name(app: Sphinx) -> str:
+    """The knowledge base's name: the home page's title, og:site_name, the social cards."""
+    return str(app.config.html_title or app.config.project)
+
+
+def layout(app: Sphinx) -> Layout:
+    return layout_from(Path(app.srcdir), app.config)
+
+
+def pagefind_binary(app: Sphinx) -> Path | None:
+    """The Pagefind binary this build indexes with (chosen at config-inited by
+    search/pagefind.py); None when the site uses Sphinx's search or the builder writes no HTML
+    site. Here, not in search/, because the pages' structured data names the search page too."""
+    builder = getattr(app, "builder", None)
+    if not isinstance(builder, StandaloneHTMLBuilder) or builder.name not in ("html", "dirhtml"):
+        return None
+    return getattr(app, "kb_pagefind", None)

@@ -124,6 +124,10 @@ FIRST_QUERY_TARGET_KB = 300
 # tag and part of a category name), ransomware (a tag only) and 24/7 (issue #4's example: the
 # generated posts do not use it, so it weighs what any query costs before its results).
 DEFAULT_QUERIES = ["firewall", "backup", "printer", "ransomware", "24/7"]
+# Misspelled queries and the word each means: a correction downloads the site's words of one first
+# letter (kb-search.js), at most TYPO_EXTRA_TARGET_KB more than the query spelled right.
+DEFAULT_TYPOS = {"firewll": "firewall", "bakcup": "backup", "pritner": "printer", "ransomwear": "ransomware"}
+TYPO_EXTRA_TARGET_KB = 100
 INDEX_SHARE_TARGET = 0.10
 
 
@@ -438,8 +442,32 @@ def first_query(variant: str, site: Path, query: str, browser: Any) -> dict[str,
         server.server_close()
 
 
+def measure_typos(
+    site: Path, typos: dict[str, str], answers: dict[str, dict], browser: Any
+) -> dict[str, dict]:
+    """Each misspelled query as a first query, with what it costs over the word spelled right."""
+    measured: dict[str, dict] = {}
+    for typo, meant in typos.items():
+        try:
+            found = first_query("kb", site, typo, browser)
+            right = answers.get(meant) or first_query("kb", site, meant, browser)
+            found["meant"] = meant
+            found["meant_kb"] = right["total_kb"]
+            found["extra_kb"] = round(found["total_kb"] - right["total_kb"], 1)
+            say(
+                f"  kb {typo!r} (for {meant!r}): {found['total_kb']:.1f} KB on the wire, "
+                f"{found['extra_kb']:+.1f} KB over {meant!r}, "
+                f"results after {found['seconds_to_results']:.1f} s"
+            )
+        except Exception as error:  # a measurement, never a reason to lose the builds
+            found = {"meant": meant, "error": f"{type(error).__name__}: {error}"[:500]}
+            say(f"  kb {typo!r}: failed: {found['error']}")
+        measured[typo] = found
+    return measured
+
+
 def measure_first_query(
-    results: dict[str, dict], sites: dict[str, Path], queries: list[str], chromium: str
+    results: dict[str, dict], sites: dict[str, Path], queries: list[str], chromium: str, typos: dict[str, str]
 ) -> str | None:
     """first_query on each variant's site, into its results; why it was skipped, or None.
 
@@ -472,6 +500,8 @@ def measure_first_query(
                     answers[query] = {"query": query, **found}
                 measured = [a for a in answers.values() if "error" not in a]
                 results[name]["queries"] = answers
+                if name == "kb" and typos:
+                    results[name]["typos"] = measure_typos(site, typos, answers, browser)
                 results[name]["first_query"] = (
                     max(measured, key=lambda a: a["total_kb"]) if measured else next(iter(answers.values()))
                 )
@@ -603,6 +633,16 @@ def report_search(results: dict, jobs: list[int], info: dict) -> None:
             f"    {VARIANTS['kb']:10} {query!r:14} {found['total_kb']:8.1f} KB "
             f"({found['decoded_kb']:.1f} KB decoded){verdict} ({found['status']})"
         )
+    for typo, found in results.get("kb", {}).get("typos", {}).items():
+        if "error" in found:
+            say(f"    {VARIANTS['kb']:10} {typo!r:14} failed: {found['error']}")
+            continue
+        verdict = " ok" if found["extra_kb"] <= TYPO_EXTRA_TARGET_KB else " !! over the target"
+        say(
+            f"    {VARIANTS['kb']:10} {typo!r:14} {found['total_kb']:8.1f} KB, "
+            f"{found['extra_kb']:+.1f} KB over {found['meant']!r} "
+            f"(target: at most +{TYPO_EXTRA_TARGET_KB} KB){verdict} ({found['status']})"
+        )
     for n in (n for n in VARIANTS if n in results):
         found = results[n].get("first_query") or {}
         if "error" in found:
@@ -717,6 +757,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a query of the first-query bytes, each measured in a fresh browser; repeat for more "
         f"(default: {', '.join(DEFAULT_QUERIES)})",
     )
+    parser.add_argument(
+        "--typo",
+        action="append",
+        metavar="TYPO=WORD",
+        help="a misspelled query and the word it means, weighed against that word; repeat for more "
+        f"(default: {', '.join(f'{t}={w}' for t, w in DEFAULT_TYPOS.items())}; --typo none: none)",
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the first-query bytes")
     args = parser.parse_args(argv)
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
@@ -746,8 +793,9 @@ def main(argv: list[str] | None = None) -> int:
         # The rebuilds left the first full build's folder as a full build would have.
         sites = {n: paths[n]["root"] / f"html-j{jobs[0]}" for n in results}
         queries = args.query or DEFAULT_QUERIES
-        skipped = measure_first_query(results, sites, queries, args.chromium)
-        info["first_query"] = {"queries": queries, "skipped": skipped}
+        typos = DEFAULT_TYPOS if not args.typo else dict(t.split("=", 1) for t in args.typo if "=" in t)
+        skipped = measure_first_query(results, sites, queries, args.chromium, typos)
+        info["first_query"] = {"queries": queries, "typos": typos, "skipped": skipped}
         info["sphinx-kb commit after"] = source_version()
         ratios = report(results, jobs, info)
         if args.json:

@@ -8,7 +8,9 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from sphinx_kb.cli.serve import make_server
 from sphinx_kb.pages.sources import is_generated
 
 ROOTS = Path(__file__).parent / "roots"
@@ -230,3 +233,83 @@ def search_state(result: BuildResult) -> dict[str, Any]:
     for key in ("terms", "titleterms"):
         data[key] = {term: docs for term, docs in data[key].items() if docs != []}
     return data
+
+
+# --- Browser tests (tests/test_browser.py, tests/test_search_understanding.py) ---------------------
+# Debian's chromium (/usr/bin/chromium) driven by Playwright. Without it browser tests are skipped,
+# unless KB_REQUIRE_BROWSER=1 (set by .ci/run) makes that a failure.
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root in a container: no sandbox; and no calls home (this machine's network is closed).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("KB_TEST_ARTIFACTS", REPO / "tests" / "artifacts"))
+
+
+def browser_missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (make test installs requirements-test.txt)"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def playwright_browser():
+    missing = browser_missing()
+    if missing:
+        if os.environ.get("KB_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests cannot run: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def serve(site: Path) -> Iterator[str]:
+    server = make_server(site, port=0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def page(playwright_browser, request):
+    """A fresh page whose console errors and failed requests fail the test."""
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield page
+    context.close()
+    assert problems == [], problems
+
+
+def save_screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def brightness(css_color: str) -> int:
+    """r + g + b of a computed `rgb(...)` / `rgba(...)` colour."""
+    return sum(int(c) for c in css_color[css_color.index("(") + 1 : -1].split(",")[:3])

@@ -11,54 +11,14 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, save_screenshot, serve
 
-from sphinx_kb.cli.serve import make_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-# As root in a container: no sandbox; and no calls home (this machine's network is closed).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(os.environ.get("KB_TEST_ARTIFACTS", REPO / "tests" / "artifacts"))
 ARTICLE = "What to Look for in an Outsourced IT Partner"
 DRAFT_WORD = "quokkafluxion"  # only in source/blog/zero-trust-roadmap.md, a draft
-
-
-def browser_missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (make test installs requirements-test.txt)"
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def playwright_browser():
-    missing = browser_missing()
-    if missing:
-        if os.environ.get("KB_REQUIRE_BROWSER"):
-            pytest.fail(f"browser tests cannot run: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def build_site(root: Path, builder: str = "html", env: dict[str, str] | None = None) -> Path:
@@ -77,39 +37,12 @@ def build_site(root: Path, builder: str = "html", env: dict[str, str] | None = N
     return root / "_build" / builder
 
 
-def serve(site: Path) -> Iterator[str]:
-    server = make_server(site, port=0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def preview_site(tmp_path_factory: pytest.TempPathFactory, playwright_browser) -> Iterator[str]:
     """The shipped site as a draft preview (KB_DRAFTS=1): drafts are on it, never in its search."""
     site = build_site(tmp_path_factory.mktemp("preview"), env={"KB_DRAFTS": "1"})
     assert (site / "blog/zero-trust-roadmap.html").is_file()
     yield from serve(site)
-
-
-@pytest.fixture
-def page(playwright_browser, request):
-    """A fresh page whose console errors and failed requests fail the test."""
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
-    )
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    yield page
-    context.close()
-    assert problems == [], problems
 
 
 def result_titles(page, scope: str = ".kb-search-results") -> list[str]:
@@ -128,11 +61,6 @@ def wait_for_status(page, text: str) -> None:
     page.wait_for_function(
         "text => document.querySelector('.kb-search-status').textContent.includes(text)", arg=text
     )
-
-
-def save_screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_typing_in_the_sidebar_box_shows_the_article_first_and_opens_it(page, preview_site):
@@ -293,11 +221,6 @@ def test_a_drafts_words_find_nothing_even_in_a_preview_build(page, preview_site)
     assert page.locator(".kb-search-status").inner_text().startswith("No results")
     # Its title finds other pages that use the words, never the draft itself.
     assert not [t for t in search_page(page, preview_site, "zero trust roadmap") if "Zero Trust" in t]
-
-
-def brightness(css_color: str) -> int:
-    """r + g + b of a computed `rgb(...)` / `rgba(...)` colour."""
-    return sum(int(c) for c in css_color[css_color.index("(") + 1 : -1].split(",")[:3])
 
 
 def test_search_fits_dark_mode(playwright_browser, preview_site):

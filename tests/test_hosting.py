@@ -21,9 +21,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, BuildResult, build, meta, nav_links, pagefind_pages, write_post
 
-# Chromium, skipped without it unless KB_REQUIRE_BROWSER=1 (see test_browser.py).
-from test_browser import playwright_browser  # noqa: F401
-
+# The browser tests here use conftest's playwright_browser (Chromium; skipped without it unless
+# KB_REQUIRE_BROWSER=1).
 from sphinx_kb.cli.serve import make_server
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -162,7 +161,7 @@ def test_a_missing_deep_path_answers_404_with_a_page_whose_assets_load(served):
             assert response.status == 200, url
 
 
-def test_search_from_a_deep_missing_page_shows_results(playwright_browser, served):  # noqa: F811
+def test_search_from_a_deep_missing_page_shows_results(playwright_browser, served):
     """In Chromium: the 404 page served for /a/b/c/missing.html finds Pagefind's index."""
     origin, _outdir = served
     missing = f"{origin}/a/b/c/missing.html"

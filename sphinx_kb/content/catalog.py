@@ -19,6 +19,7 @@ from sphinx_kb.content.gitdates import last_commit_dates
 from sphinx_kb.content.post import Post
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.slugs import slugify
+from sphinx_kb.content.synonyms import SynonymGroup
 from sphinx_kb.content.tags import TagIndex, collect_tags
 
 
@@ -30,6 +31,7 @@ class Layout:
     posts_dir: str = "blog"
     categories_file: str = "categories.yml"
     authors_file: str = "authors.yml"
+    synonyms_file: str = "synonyms.yml"
     public_dir: str = "public"
     category_dir: str = "category"
     show_drafts: bool = False
@@ -72,6 +74,8 @@ class Catalog:
     # Old site path -> slug, for every redirect that passed the checks across posts.
     redirects: dict[str, str] = field(default_factory=dict)
     authors: Authors = field(default_factory=Authors)
+    # Groups of words that mean the same to readers (synonyms.yml), for search.
+    synonyms: list[SynonymGroup] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

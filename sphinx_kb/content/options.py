@@ -18,6 +18,8 @@ OPTIONS: dict[str, tuple[object, str]] = {
     "kb_categories_file": ("categories.yml", "env"),
     # Optional: author id -> name, title, url, image (authors.py).
     "kb_authors_file": ("authors.yml", "env"),
+    # Optional: groups of words that mean the same to readers, for search (synonyms.py).
+    "kb_synonyms_file": ("synonyms.yml", ""),
     "kb_public_dir": ("public", "env"),
     # Show drafts (with a banner, marked noindex); also `KB_DRAFTS=1` in the environment.
     "kb_drafts": (False, "env"),
@@ -64,6 +66,7 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
         posts_dir=str(get("kb_posts_dir")).strip("/"),
         categories_file=str(get("kb_categories_file")),
         authors_file=str(get("kb_authors_file")),
+        synonyms_file=str(get("kb_synonyms_file")),
         public_dir=str(get("kb_public_dir")).strip("/"),
         show_drafts=bool(get("kb_drafts")),
         posts_per_page=max(1, int(get("kb_posts_per_page"))),

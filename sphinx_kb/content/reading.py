@@ -1,4 +1,4 @@
-"""Reading the catalog from disk: every post file and the categories and authors files, parsed
+"""Reading the catalog from disk: every post file and the categories, authors and synonyms files, parsed
 and checked once per build, with a cache of parsed posts and, for many posts, two processes."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sphinx_kb.content.parallel import can_fork, in_two_processes
 from sphinx_kb.content.post import Post, parse_post
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.redirect_checks import check_redirects
+from sphinx_kb.content.synonyms import load_synonyms
 from sphinx_kb.version import __version__
 
 
@@ -131,6 +132,8 @@ def build_catalog(
     catalog.authors, author_problems = load_authors(layout.srcdir / layout.authors_file)
     catalog.problems.extend(author_problems)
     catalog.problems.extend(check_post_authors(catalog.authors, catalog.posts.values(), layout.authors_file))
+    catalog.synonyms, synonym_problems = load_synonyms(layout.srcdir / layout.synonyms_file)
+    catalog.problems.extend(synonym_problems)
     return catalog
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,11 @@ def read_fragment(path: Path) -> dict[str, Any]:
     return fragment
 
 
-def post_dates(index: Path, known: Dates) -> Dates:
+# Told of every fragment read (vocabulary.py takes its words on the same pass).
+OnRead = Callable[[str, dict[str, Any]], None]
+
+
+def post_dates(index: Path, known: Dates, on_read: OnRead | None = None) -> Dates:
     """Every fragment's date in the index folder; those in `known` are not read again."""
     dates: Dates = {}
     folder = index / "fragment"
@@ -51,7 +56,10 @@ def post_dates(index: Path, known: Dates) -> Dates:
             if fid in known:
                 dates[fid] = known[fid]
                 continue
-            meta = read_fragment(Path(entry.path)).get("meta") or {}
+            fragment = read_fragment(Path(entry.path))
+            if on_read is not None:
+                on_read(fid, fragment)
+            meta = fragment.get("meta") or {}
             dates[fid] = str(meta.get("date") or "") if meta.get("kind") == "post" else None
     return dates
 
@@ -65,9 +73,9 @@ def newest_first(dates: Dates) -> list[str]:
     return [fid for fid, _ in dated] + undated
 
 
-def write_newest(index: Path, known: Dates) -> Dates:
+def write_newest(index: Path, known: Dates, on_read: OnRead | None = None) -> Dates:
     """Write the index folder's kb-newest.json; every fragment's date, for the next build."""
-    dates = post_dates(index, known)
+    dates = post_dates(index, known, on_read)
     text = json.dumps({"newest": newest_first(dates)}, separators=(",", ":"))
     (index / NEWEST_FILE).write_text(text, encoding="utf-8")
     return dates

@@ -29,8 +29,11 @@ from sphinx.util import logging
 
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.outputs.sitemap import NOT_LISTED
+from sphinx_kb.pages.listing import human_date
 from sphinx_kb.pages.sources import is_browse_page
+from sphinx_kb.search import order, vocabulary
 from sphinx_kb.search.order import NEWEST_FILE, Dates, write_newest
+from sphinx_kb.search.vocabulary import WORDS_DIR
 from sphinx_kb.site.domain import get_catalog
 from sphinx_kb.site.settings import pagefind_binary, site_name
 
@@ -59,6 +62,8 @@ SCOPE_END = b"<!--/kb-search-scope-->"
 COPY_HEAD = b'<head><meta charset="utf-8"></head><body>'
 # Bump when searchable_copy changes what it keeps: every copy is made again.
 COPY_VERSION = 1
+# How many of the newest articles the search page offers when a search finds nothing.
+RECENT_ON_EMPTY = 5
 # Emitted right before Pagefind runs (only when it runs), for whoever can free memory first.
 INDEXING_STARTS = "kb-search-indexing-starts"
 
@@ -133,8 +138,23 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if pagefind_binary(app) is None:
         return
     catalog = get_catalog(app.env)
-    options = [(c.name, len(catalog.ancestors(c)) - 1) for c in catalog.listed_categories]
-    yield "search", {"kb_search_categories": options}, "search.html"
+    layout = catalog.layout
+    categories = [
+        (c.name, len(catalog.ancestors(c)) - 1, layout.category_docname(c.slug), catalog.count(c.slug))
+        for c in catalog.listed_categories
+    ]
+    # Shown when a search finds nothing: the newest articles (drafts are never search results).
+    recent = [
+        (p.title, layout.post_docname(p.slug), human_date(p.date) if p.date else "")
+        for p in catalog.visible_posts
+        if not p.is_draft
+    ][:RECENT_ON_EMPTY]
+    context = {
+        "kb_search_categories": categories,
+        "kb_search_tags": [tag.name for tag in catalog.tag_index.tags.values()],
+        "kb_search_recent": recent,
+    }
+    yield "search", context, "search.html"
 
 
 def data_span(attribute: str, values: dict[str, str]) -> str:
@@ -162,7 +182,12 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
             meta["image"] = str(context["kb_image"]).lstrip("/")
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
-        data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
+        # The tag's name on the tag pages (one spelling for all posts), as the Tag list offers it.
+        tags = catalog.tag_index.tags
+        data += [
+            data_span("data-pagefind-filter", {"tag": tags[slug].name})
+            for slug in catalog.tag_index.of_post.get(post.slug, ())
+        ]
         # No data-pagefind-sort: "Newest first" has its own file (order.py), which only
         # the readers who sort download.
         return "data-pagefind-body", "".join(data)
@@ -195,10 +220,11 @@ def mark_page(
 
 
 def run_pagefind(
-    binary: Path, pages: Path, site: Path, known: Dates | None = None
+    binary: Path, pages: Path, site: Path, known: Dates | None = None, words_cache: Path | None = None
 ) -> tuple[int, float, Dates]:
     """Index the copies in `pages` into a fresh folder swapped in as the site's index, with
-    the order of "Newest first" (`known`: the dates of fragments seen before); (pages indexed,
+    the order of "Newest first" (`known`: the dates of fragments seen before) and the words
+    for typo correction (`words_cache`: the words of fragments seen before); (pages indexed,
     seconds, every fragment's date)."""
     start = time.perf_counter()
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
@@ -224,7 +250,17 @@ def run_pagefind(
         )
         if result.returncode != 0:
             raise RuntimeError((result.stderr or result.stdout).strip()[-2000:])
-        dates = write_newest(fresh, known or {})
+        words = vocabulary.load_cache(words_cache) if words_cache is not None else {}
+
+        def take_words(fid: str, fragment: dict[str, Any]) -> None:
+            words[fid] = vocabulary.fragment_words(fragment)
+
+        dates = write_newest(fresh, known or {}, take_words)
+        # order.read_fragment looked up when called: tests count the fragments read.
+        words = vocabulary.complete(fresh, words, lambda path: order.read_fragment(path))
+        vocabulary.write_vocabulary(fresh, words)
+        if words_cache is not None:
+            vocabulary.save_cache(words_cache, words)
         target = site / INDEX_DIR
         old = site.parent / f"{fresh.name}-old"
         if target.exists():
@@ -338,19 +374,22 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         copies.mkdir(parents=True)  # kept even when no page has searchable content
         state = {"pages": {}, "indexed": False}
     changed, seen = sync_copies(site, copies, state["pages"])
-    index_files = [site / INDEX_DIR / name for name in ("pagefind-entry.json", NEWEST_FILE)]
-    stale = changed or state.get("indexed") is not True or not all(f.is_file() for f in index_files)
+    # What each index must hold: an index written by an older sphinx-kb lacks some.
+    index = site / INDEX_DIR
+    complete = all((index / name).exists() for name in ("pagefind-entry.json", NEWEST_FILE, WORDS_DIR))
+    stale = changed or state.get("indexed") is not True or not complete
     known = state.get("fragments")
     known = known if isinstance(known, dict) else {}
     # Recorded before Pagefind runs: if it fails or is stopped, the next build indexes again.
     write_state(state_path, {**settings, "pages": seen, "indexed": not stale, "fragments": known})
     if not stale:
+        write_search_file(site, get_catalog(app.env))
         logger.info("search index: up to date")
         return
     # The build gives back what it no longer needs first (glue/memory.py): Pagefind needs as much again.
     app.emit(INDEXING_STARTS)
     try:
-        pages, seconds, dates = run_pagefind(binary, copies, site, known)
+        pages, seconds, dates = run_pagefind(binary, copies, site, known, work / "words.pickle")
     except (OSError, RuntimeError, ValueError, EOFError) as error:
         logger.warning(
             "Pagefind could not index the site, search shows the previous index: %s",
@@ -360,7 +399,21 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     write_state(state_path, {**settings, "pages": seen, "indexed": True, "fragments": dates})
+    write_search_file(site, get_catalog(app.env))
     logger.info("search index: %d pages indexed by Pagefind in %.1f s", pages, seconds)
+
+
+def write_search_file(site: Path, catalog: Catalog) -> None:
+    """kb-search.json beside the index, on every build: an edit of synonyms.yml changes no page."""
+    path = site / INDEX_DIR / vocabulary.SEARCH_FILE
+    text = vocabulary.search_json(catalog.synonyms, site / INDEX_DIR)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    if path.parent.is_dir():
+        path.write_text(text, encoding="utf-8")
 
 
 def write_state(path: Path, state: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@
         if (window.location.protocol === "file:") {
           throw new Error("file");
         }
+        loadSettings(); // the synonyms, fetched while Pagefind loads
         const pagefind = await import(new URL("_pagefind/pagefind.js", root).href);
         // noWorker: a knowledge base's index answers in milliseconds on the main thread, and the
         // worker script would add 41 KB to the first query.
@@ -87,17 +88,317 @@
     return newestLoad;
   }
 
+  // --- Understanding a query ----------------------------------------------------------------------
+  // Pagefind finds the pages that hold every word of a query (by their stems, the last word also
+  // as a prefix). Around it: synonyms and spellings joined or split by punctuation widen a query;
+  // when it finds nothing, stop words are dropped, words no page holds are corrected against the
+  // site's vocabulary, and, if all the words together still find nothing, pages that hold most of
+  // them are shown. docs/site-search.md states the rules.
+
+  // Variants of one query searched together (each one is a Pagefind search).
+  const MAX_VARIANTS = 8;
+  // Corrections: words of 4 to 7 letters may be 1 edit away from a word of the site, longer
+  // words 2 (an edit: a letter added, left out, changed, or two neighbours swapped).
+  const MIN_CORRECTED = 4;
+  const LONG_WORD = 8;
+  const STOP_WORDS = {
+    en: "a about an and any are as at be been but by can could did do does doing for from get had has have how i if in into is it its me my no not of on or our ours should so than that the their them then there these they this to us was we were what when where which who whom why will with would you your yours",
+    de: "aber alle als am an auch auf aus bei bin bis bist da damit dann das dass dein deine dem den der des die doch du durch ein eine einem einen einer eines er es euer für hat hatte ich ihr im in ist ja kann kein man mein mit muss nach nicht noch nur ob oder sich sie sind so soll über um und uns unser von vor war was welche wenn wer wie wir wird wo zu zum zur",
+    fr: "a au aux avec ce ces comment dans de des du elle en est et eux il je la le les leur lui ma mais me mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle qui sa se ses son sont sur ta te tes toi ton tu un une vos votre vous",
+    es: "a al como con cual cuando de del el ella en es esta este hay la las le les lo los mi mis nos nuestra nuestro o para pero por que qué se su sus te tu un una unas uno unos y ya yo",
+  };
+  const language = (document.documentElement.lang || "unknown").toLowerCase();
+  const stopWords = new Set((STOP_WORDS[language.split("-")[0]] || "").split(" ").filter(Boolean));
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function indexFile(name) {
+    // no-cache: revalidated, as these names (unlike Pagefind's files) do not change with the index.
+    return fetch(new URL(`_pagefind/${name}`, root), { cache: "no-cache" })
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null);
+  }
+
+  // kb-search.json (written by the build, search/vocabulary.py): the synonym groups, and the
+  // files of the index's words by first character, for corrections.
+  let settingsLoad = null;
+  function loadSettings() {
+    if (!settingsLoad) {
+      settingsLoad = indexFile("kb-search.json").then((data) => ({
+        synonyms: Array.isArray(data?.synonyms) ? data.synonyms.filter((group) => Array.isArray(group)) : [],
+        words: data && typeof data.words === "object" ? data.words : {},
+      }));
+    }
+    return settingsLoad;
+  }
+
+  const wordFiles = new Map();
+  function wordFileKey(char) {
+    return /^[a-z0-9]$/.test(char) ? char : `x${char.codePointAt(0).toString(16)}`;
+  }
+  // The words starting with `char` (word -> pages that hold it); only files the build wrote.
+  async function loadWords(char) {
+    const { words } = await loadSettings();
+    const base = language.split("-")[0];
+    const folder = [language, base].find((name) => Array.isArray(words[name]));
+    const key = wordFileKey(char);
+    if (!folder || !words[folder].includes(key)) return {};
+    const name = `kb-words/${folder}/${key}.json`;
+    if (!wordFiles.has(name)) {
+      wordFiles.set(name, indexFile(name).then((data) => (data && typeof data.w === "object" ? data.w : {})));
+    }
+    return wordFiles.get(name);
+  }
+
+  // Edit distance with swaps of neighbours (optimal string alignment); stops above `max`.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let before = null;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const current = [i];
+      let smallest = i;
+      for (let j = 1; j <= b.length; j++) {
+        let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2] + 1);
+        current.push(value);
+        smallest = Math.min(smallest, value);
+      }
+      if (smallest > max) return max + 1;
+      before = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  // The word of the site nearest to `word`, the most frequent of the nearest; null when none is
+  // near enough. Candidates share the first letter; failing that, they start with the word's
+  // second letter (a letter added or left out at the start, or the first two swapped).
+  async function correct(word) {
+    const letters = [...word];
+    if (letters.length < MIN_CORRECTED) return null;
+    const max = letters.length >= LONG_WORD ? 2 : 1;
+    for (const first of [letters[0], letters[1]]) {
+      const words = await loadWords(first);
+      let best = null;
+      for (const [candidate, count] of Object.entries(words)) {
+        if (candidate === word) continue;
+        const d = distance(word, candidate, max);
+        if (d > max) continue;
+        if (!best || d < best.d || (d === best.d && (count > best.count || (count === best.count && candidate < best.word)))) {
+          best = { word: candidate, d, count };
+        }
+      }
+      if (best) return best.word;
+    }
+    return null;
+  }
+
+  // A query's words as the reader wrote them, lowercased, without punctuation around them.
+  function queryWords(query) {
+    return query
+      .toLowerCase()
+      .split(/\s+/)
+      .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
+      .filter(Boolean);
+  }
+
+  // The queries searched for one query: as written, with each synonym in place of another, and
+  // with spellings joined or split by punctuation (`soc 2` / `soc2`, `wi fi` / `wifi`).
+  function variants(query, synonyms) {
+    const found = [query];
+    const tokens = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+    const add = (list) => {
+      const text = list.join(" ");
+      if (text && !found.includes(text) && found.length < MAX_VARIANTS) found.push(text);
+    };
+    for (const group of synonyms) {
+      for (const term of group) {
+        const words = term.split(" ");
+        for (let i = 0; i + words.length <= tokens.length; i++) {
+          if (words.every((word, k) => tokens[i + k] === word)) {
+            for (const other of group) {
+              if (other !== term) add([...tokens.slice(0, i), ...other.split(" "), ...tokens.slice(i + words.length)]);
+            }
+          }
+        }
+      }
+    }
+    const letters = /^\p{L}+$/u;
+    const digits = /^\p{N}+$/u;
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const [a, b] = [tokens[i], tokens[i + 1]];
+      const joinable =
+        (letters.test(a) && digits.test(b) && b.length <= 4) ||
+        (letters.test(a) && letters.test(b) && Math.min(a.length, b.length) <= 2);
+      if (joinable) add([...tokens.slice(0, i), a + b, ...tokens.slice(i + 2)]);
+    }
+    tokens.forEach((token, i) => {
+      const parts = token.match(/^(\p{L}+)(\p{N}+)$/u) || token.match(/^(\p{N}+)(\p{L}+)$/u);
+      if (parts) add([...tokens.slice(0, i), parts[1], parts[2], ...tokens.slice(i + 1)]);
+    });
+    return found;
+  }
+
+  // Every page any of the queries finds, each with its best score, best first.
+  async function searchAll(pagefind, queries, filters) {
+    const best = new Map();
+    let counts = null;
+    for (const query of queries) {
+      const search = await pagefind.search(query, { filters });
+      if (!search) continue;
+      for (const result of search.results) {
+        const seen = best.get(result.id);
+        if (!seen || result.score > seen.score) best.set(result.id, result);
+      }
+      // Matches per category: the largest count any variant gives (an approximation for variants).
+      for (const [name, values] of Object.entries(search.totalFilters || {})) {
+        counts = counts || {};
+        counts[name] = counts[name] || {};
+        for (const [value, count] of Object.entries(values)) {
+          counts[name][value] = Math.max(counts[name][value] || 0, count);
+        }
+      }
+    }
+    return { results: [...best.values()].sort((a, b) => b.score - a.score), totalFilters: counts };
+  }
+
+  // English endings a word may have beyond what it shares with a word of a page, for the page's
+  // word to count as the same word (Pagefind finds `laptops` on a page with `laptop`).
+  const ENDINGS = new Set(["", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ly", "y", "ies", "ied", "ion", "ions", "al", "ment", "ments"]);
+  const english = language.split("-")[0] === "en";
+
+  // Whether `word` (as typed) and `other` (a word of a page) are one word: the same, `word` a
+  // beginning of `other` (Pagefind matches the last word as a prefix), or one stem with endings.
+  function sameWord(word, other) {
+    if (other === word || other.startsWith(word)) return true;
+    let shared = 0;
+    while (shared < word.length && word[shared] === other[shared]) shared++;
+    const rest = [word.slice(shared), other.slice(shared)];
+    if (english) return shared >= 3 && rest.every((ending) => ENDINGS.has(ending));
+    return shared >= 4 && rest.every((ending) => ending.length <= 3);
+  }
+
+  // A word that might be misspelled: 4 letters or more, letters only, in no synonym group.
+  function checkable(word, synonyms) {
+    return [...word].length >= MIN_CORRECTED && /^\p{L}+$/u.test(word) && !synonyms.some((group) => group.some((term) => term.split(" ").includes(word)));
+  }
+
+  // The words of `words` that none of the first results holds. Pagefind answers a word it does
+  // not have with pages that hold parts of it (`printar` finds `print`), so its results alone do
+  // not say that a word is known; the words it matched do (each result's data is kept for display).
+  async function unmatched(results, words) {
+    const matched = new Set();
+    for (const result of results.slice(0, 5)) {
+      const data = await result.data();
+      const tokens = (data.content || "").split(/\s+/);
+      for (const index of data.locations || []) {
+        const token = (tokens[index] || "").toLowerCase();
+        const parts = token.match(/[\p{L}\p{N}]+/gu) || [];
+        for (const part of parts) matched.add(part);
+        if (parts.length > 1) matched.add(parts.join(""));
+      }
+    }
+    return words.filter((word) => ![...matched].some((other) => sameWord(word, other)));
+  }
+
+  // Whether some page holds the word (or the word with another ending), by the index's words.
+  async function known(word) {
+    const words = await loadWords([...word][0]);
+    if (word in words) return true;
+    return Object.keys(words).some((other) => sameWord(word, other));
+  }
+
+  function keepData(results) {
+    for (const result of results) {
+      const load = result.data;
+      let kept = null;
+      result.data = () => (kept ||= load.call(result));
+    }
+    return results;
+  }
+
+  // What a query finds, and how it was read: `showing` (the words searched, when not the query
+  // as written), `corrections` ([typed, corrected] pairs), `ignored` (words left out).
+  async function understand(pagefind, query, filters, exact) {
+    const { synonyms } = await loadSettings();
+    const search = async (text) => {
+      const found = await searchAll(pagefind, variants(text, synonyms), filters);
+      keepData(found.results);
+      return found;
+    };
+    let found = await search(query);
+    if (exact) return { ...found, showing: null, corrections: [], ignored: [] };
+    const words = queryWords(query);
+    let meaningful = words.filter((word) => !stopWords.has(word));
+    if (!meaningful.length) meaningful = words;
+    const ignored = words.filter((word) => !meaningful.includes(word));
+    let dropped = false;
+    if (!found.results.length && ignored.length) {
+      // A question: the words that carry its meaning, without "how", "do", "we", ...
+      found = await search(meaningful.join(" "));
+      dropped = true;
+    }
+    const maybeWrong = (found.results.length ? await unmatched(found.results, meaningful) : meaningful).filter(
+      (word) => checkable(word, synonyms),
+    );
+    const used = [];
+    const corrections = [];
+    for (const word of meaningful) {
+      if (!maybeWrong.includes(word) || (await known(word))) {
+        used.push(word);
+        continue;
+      }
+      const fix = await correct(word);
+      if (fix) {
+        used.push(fix);
+        corrections.push([word, fix]);
+      } else {
+        ignored.push(word);
+      }
+    }
+    const read = { showing: used, corrections, ignored };
+    if (found.results.length && used.length === meaningful.length && !corrections.length) {
+      return { ...found, ...read, showing: dropped ? used : null };
+    }
+    if (!used.length) return { results: [], totalFilters: null, ...read };
+    const together = used.join(" ") === meaningful.join(" ") && dropped ? found : await search(used.join(" "));
+    if (together.results.length || used.length === 1) return { ...together, ...read };
+    // Some of the words: pages that hold more of them first, then by Pagefind's score (which
+    // counts a word in a title or heading above one in the text).
+    const pages = new Map();
+    for (const word of used) {
+      for (const result of (await search(word)).results) {
+        const page = pages.get(result.id) || { result, words: [], score: 0 };
+        page.words.push(word);
+        page.score += result.score;
+        pages.set(result.id, page);
+      }
+    }
+    const ranked = [...pages.values()].sort((a, b) => b.words.length - a.words.length || b.score - a.score);
+    const showing = ranked.length ? ranked[0].words : used;
+    return {
+      results: ranked.map((page) => page.result),
+      totalFilters: null,
+      showing,
+      corrections: corrections.filter(([, fix]) => showing.includes(fix)),
+      ignored: [...ignored, ...used.filter((word) => !showing.includes(word))],
+    };
+  }
+
   async function runSearch(pagefind, query, options) {
-    const filters = options.category ? { category: options.category } : {};
-    const term = query.trim() ? query.trim() : null;
-    if (term === null && !options.category) return null;
-    // debounce 0: a plain search, which never supersedes (nor is superseded by) the reader's.
-    const search =
-      options.debounce === 0
-        ? await pagefind.search(term, { filters })
-        : await pagefind.debouncedSearch(term, { filters }, options.debounce ?? 150);
-    // null: a newer query superseded this one.
-    if (search === null || options.sort !== "newest") return search;
+    const filters = {};
+    if (options.category) filters.category = options.category;
+    if (options.tag) filters.tag = options.tag;
+    const term = query.trim();
+    if (!term && !options.category && !options.tag) return null;
+    // The reader is still typing: wait before searching (the caller drops superseded answers).
+    if (options.debounce) await sleep(options.debounce);
+    if (options.isStale && options.isStale()) return null;
+    const search = term
+      ? await understand(pagefind, term, filters, options.exact)
+      : { ...(await pagefind.search(null, { filters })), showing: null, corrections: [], ignored: [] };
+    if (options.sort !== "newest") return search;
     const rank = await loadNewest();
     if (rank === null) return search;
     // Posts only, newest first: category pages, the home page and other pages drop out.
@@ -106,21 +407,48 @@
     return { ...search, results };
   }
 
+  // "Showing results for phishing; search instead for phising", as elements; null when the
+  // query was searched as written.
+  function readingNote(search, query, insteadHref) {
+    const note = document.createDocumentFragment();
+    if (!search.showing || (!search.corrections.length && !search.ignored.length)) return null;
+    note.append("Showing results for ");
+    note.append(element("strong", "kb-search-showing", search.showing.join(" ")));
+    if (search.corrections.length) {
+      note.append("; search instead for ");
+      const instead = element("a", "kb-search-instead", query);
+      instead.href = insteadHref;
+      note.append(instead);
+    }
+    const left = search.ignored.filter((word) => !search.corrections.some(([typed]) => typed === word));
+    if (left.length) note.append(` (left out: ${left.join(", ")})`);
+    note.append(".");
+    return note;
+  }
+
   // --- The search page --------------------------------------------------------------------------
 
   function setupSearchPage(page) {
     const form = page.querySelector(".kb-search-form");
     const input = page.querySelector(".kb-search-input");
     const category = page.querySelector(".kb-search-category");
+    const tag = page.querySelector(".kb-search-tag");
     const sort = page.querySelector(".kb-search-sort");
     const status = page.querySelector(".kb-search-status");
     const list = page.querySelector(".kb-search-results");
     const more = page.querySelector(".kb-search-more");
+    const help = page.querySelector(".kb-search-help");
     const params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
     category.value = params.get("category") || "";
     if (category.value !== (params.get("category") || "")) category.value = "";
+    if (tag) {
+      tag.value = params.get("tag") || "";
+      if (tag.value !== (params.get("tag") || "")) tag.value = "";
+    }
     sort.value = params.get("sort") === "newest" ? "newest" : "";
+    // "search instead for": the words exactly as typed, no correction (until the query changes).
+    let exact = params.get("exact") === "1";
 
     let results = [];
     let shown = 0;
@@ -130,7 +458,9 @@
       const next = new URLSearchParams();
       if (input.value.trim()) next.set("q", input.value.trim());
       if (category.value) next.set("category", category.value);
+      if (tag?.value) next.set("tag", tag.value);
       if (sort.value) next.set("sort", sort.value);
+      if (exact) next.set("exact", "1");
       const query = next.toString();
       window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
     }
@@ -155,6 +485,50 @@
       }
     }
 
+    function searchHref(query, asTyped) {
+      const next = new URLSearchParams(window.location.search);
+      next.set("q", query);
+      if (asTyped) next.set("exact", "1");
+      else next.delete("exact");
+      return `?${next.toString()}`;
+    }
+
+    function options(mine) {
+      return {
+        category: category.value,
+        tag: tag?.value || "",
+        sort: sort.value,
+        exact,
+        // While the reader types, only the last query is searched.
+        debounce: 150,
+        isStale: () => mine !== generation,
+      };
+    }
+
+    function showStatus(search) {
+      const query = input.value.trim();
+      const what = query ? `for “${query}”` : "";
+      const filtered = [category.value, tag?.value].filter(Boolean);
+      const where = filtered.length ? `in ${filtered.join(", ")}` : "";
+      const head = results.length ? `${results.length} result${results.length === 1 ? "" : "s"}` : "No results";
+      status.replaceChildren(`${[head, what, where].filter(Boolean).join(" ")}.`);
+      const note = readingNote(search, query, searchHref(query, true));
+      if (note && results.length) {
+        status.append(" ", note);
+      } else if (!results.length) {
+        // Nothing at all: a spelling suggestion, wider filters, and the way to browse.
+        const fixes = search.corrections.length ? search.showing.join(" ") : "";
+        if (fixes) {
+          status.append(" Did you mean ");
+          const suggestion = element("a", "kb-search-suggestion", fixes);
+          suggestion.href = searchHref(fixes, false);
+          status.append(suggestion, "?");
+        }
+        status.append(filtered.length ? " Try other words, or remove the filters." : " Try other words, or browse below.");
+      }
+      if (help) help.hidden = results.length > 0 || !query;
+    }
+
     async function update() {
       const mine = ++generation;
       remember();
@@ -165,13 +539,20 @@
         status.textContent = unavailableText(error);
         return;
       }
-      const search = await runSearch(pagefind, input.value, { category: category.value, sort: sort.value });
+      let search;
+      try {
+        search = await runSearch(pagefind, input.value, options(mine));
+      } catch (error) {
+        if (mine === generation) status.textContent = unavailableText(error);
+        return;
+      }
       if (mine !== generation) return;
       if (search === null) {
-        if (!input.value.trim() && !category.value) {
+        if (!input.value.trim() && !category.value && !tag?.value) {
           list.replaceChildren();
           status.textContent = "Type to search the knowledge base.";
           more.hidden = true;
+          if (help) help.hidden = true;
           updateCounts(null);
         }
         return;
@@ -179,15 +560,11 @@
       results = search.results;
       shown = 0;
       list.replaceChildren();
-      updateCounts(search);
-      const what = input.value.trim() ? `for “${input.value.trim()}”` : "";
-      const where = category.value ? `in ${category.value}` : "";
+      if (search.totalFilters) updateCounts(search);
       await showMore(mine);
       if (mine !== generation) return;
       // Announced once the results are on the page (the status is a live region).
-      status.textContent = results.length
-        ? `${results.length} result${results.length === 1 ? "" : "s"} ${what} ${where}`.replace(/\s+/g, " ").trim()
-        : `No results ${what} ${where}. Try other words, or all categories.`.replace(/\s+/g, " ");
+      showStatus(search);
     }
 
     // The counts per category need all of Pagefind's filter files (about 100 KB at 10,000 posts),
@@ -205,27 +582,47 @@
         return; // the status line already says search is unavailable
       }
       await pagefind.filters();
-      const options = { category: category.value, sort: sort.value, debounce: 0 };
-      const search = await runSearch(pagefind, input.value, options);
-      if (search !== null && mine === generation) updateCounts(search);
+      const search = await runSearch(pagefind, input.value, { ...options(mine), debounce: 0 });
+      if (search?.totalFilters && mine === generation) updateCounts(search);
     }
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       update();
     });
-    input.addEventListener("input", update);
+    input.addEventListener("input", () => {
+      exact = false;
+      update();
+    });
     category.addEventListener("change", update);
+    tag?.addEventListener("change", update);
     category.addEventListener("focus", loadCounts);
     category.addEventListener("pointerdown", loadCounts);
     sort.addEventListener("change", update);
     sort.addEventListener("focus", loadNewest);
     sort.addEventListener("pointerdown", loadNewest);
     more.addEventListener("click", () => showMore(generation));
-    if (input.value || category.value) update();
+    // "search instead for" and "did you mean" links: search in place, keeping the filters.
+    status.addEventListener("click", (event) => {
+      const link = event.target.closest("a");
+      if (!link) return;
+      event.preventDefault();
+      const next = new URLSearchParams(link.search);
+      input.value = next.get("q") || "";
+      exact = next.get("exact") === "1";
+      update();
+      input.focus();
+    });
+    if (input.value || category.value || tag?.value) update();
     else status.textContent = "Type to search the knowledge base.";
     input.focus();
-    return { input, update };
+    return {
+      input,
+      update() {
+        exact = false;
+        update();
+      },
+    };
   }
 
   function resultItem(data, withImage) {
@@ -333,7 +730,17 @@
         open();
         return;
       }
-      const search = await runSearch(pagefind, query, { debounce: 120 });
+      let search;
+      try {
+        search = await runSearch(pagefind, query, { debounce: 120, isStale: () => mine !== generation });
+      } catch (error) {
+        if (mine !== generation) return;
+        list.replaceChildren();
+        note.textContent = unavailableText(error);
+        all.hidden = true;
+        open();
+        return;
+      }
       if (search === null || mine !== generation) return;
       const datas = await Promise.all(search.results.slice(0, POPUP_SIZE).map((r) => r.data()));
       if (mine !== generation) return;
@@ -345,11 +752,23 @@
         item.setAttribute("aria-selected", "false");
         list.append(item);
       });
-      note.textContent = search.results.length
-        ? `${search.results.length} result${search.results.length === 1 ? "" : "s"}`
-        : `No results for “${query}”`;
       const target = new URL(form.action);
       target.searchParams.set("q", query);
+      const asTyped = new URL(target);
+      asTyped.searchParams.set("exact", "1");
+      note.textContent = search.results.length
+        ? `${search.results.length} result${search.results.length === 1 ? "" : "s"}.`
+        : `No results for “${query}”.`;
+      const reading = readingNote(search, query, asTyped.href);
+      if (reading && search.results.length) {
+        note.append(" ", reading);
+      } else if (!search.results.length && search.corrections.length) {
+        const fixed = new URL(form.action);
+        fixed.searchParams.set("q", search.showing.join(" "));
+        const suggestion = element("a", "kb-search-suggestion", search.showing.join(" "));
+        suggestion.href = fixed.href;
+        note.append(" Did you mean ", suggestion, "?");
+      }
       all.href = target.href;
       all.textContent = search.results.length > POPUP_SIZE ? "See all results" : "Open the search page";
       all.hidden = false;

@@ -11,7 +11,7 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml linkcheck serve serve-html docs check test lint format clean bench
+.PHONY: help html dirhtml linkcheck serve serve-html docs check test lint format clean bench restore-mtimes
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test      run the test suite"
 	@echo "make lint      ruff lint and format check, and the package's layer contract (lint-imports)"
 	@echo "make clean     remove $(BUILDDIR)"
+	@echo "make restore-mtimes  before make html with a $(BUILDDIR) restored from a CI cache (docs/deployment.md)"
 	@echo "make bench     benchmark sphinx-kb against plain Sphinx + MyST (N=1000 posts, BENCHOPTS=...)"
 
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -80,3 +81,8 @@ N ?= 1000
 BENCHOPTS ?=
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --posts $(N) $(BENCHOPTS)
+
+# Before `make html` with a build folder restored from a cache (a hosted builder's fresh checkout):
+# unchanged sources and templates get back the times the cached build saw (docs/deployment.md).
+restore-mtimes: $(BIN)/.installed
+	$(BIN)/kb restore-mtimes --build-dir $(BUILDDIR)

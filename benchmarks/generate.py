@@ -489,8 +489,20 @@ def make_titles(rng: Random, n: int) -> list[str]:
     return titles
 
 
-def generate(dest: Path, n: int, seed: int = 1, size: int = 10_000) -> list[PostInfo]:
+# "code": the posts described in benchmarks/README.md (tables and code blocks in about a third,
+# half of them with an image). "prose": paragraphs, lists and headings only, about 11 KB, each
+# naming an ogImage that does not exist, so that every post gets a drawn social card (issue #16).
+PROFILES = ("code", "prose")
+
+
+def generate(
+    dest: Path, n: int, seed: int = 1, size: int | None = None, profile: str = "code"
+) -> list[PostInfo]:
     """Write n posts, categories.yml and the social images under dest; return what was written."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    prose = profile == "prose"
+    size = size or (11_000 if prose else 10_000)
     rng = Random(seed)
     writer = Writer(rng)
     blog = dest / "blog"
@@ -517,7 +529,8 @@ def generate(dest: Path, n: int, seed: int = 1, size: int = 10_000) -> list[Post
 
     written: list[PostInfo] = []
     for info in plan:
-        og_image = f"/blog/{info.slug}.png" if rng.random() < 0.5 else None
+        with_image = rng.random() < 0.5
+        og_image = f"/blog/{info.slug}.png" if prose or with_image else None
         date = start + dt.timedelta(days=rng.randrange(7 * 365))
         front = [
             "---",
@@ -528,7 +541,8 @@ def generate(dest: Path, n: int, seed: int = 1, size: int = 10_000) -> list[Post
         ]
         if og_image:
             front.append(f"ogImage: {yaml_str(og_image)}")
-            (images / f"{info.slug}.png").write_bytes(PNG)
+            if not prose:  # prose posts name an image that is missing: a card is drawn
+                (images / f"{info.slug}.png").write_bytes(PNG)
         front.append(f"status: {yaml_str(info.status)}")
         front.append(f"date: {date.isoformat()}")
         if rng.random() < 0.3:
@@ -541,9 +555,9 @@ def generate(dest: Path, n: int, seed: int = 1, size: int = 10_000) -> list[Post
         blocks = [writer.paragraph(2, 4)]
         used: set[str] = set()
         length = len(blocks[0])
-        has_table = rng.random() < 0.35
-        has_code = rng.random() < 0.35
-        links = rng.randint(0, 2) if rng.random() < 0.4 else 0
+        has_table = rng.random() < 0.35 and not prose
+        has_code = rng.random() < 0.35 and not prose
+        links = rng.randint(0, 2) if rng.random() < 0.4 and not prose else 0
         while length < target:
             section = [f"## {writer.heading(used)}", writer.paragraph()]
             roll = rng.random()
@@ -584,8 +598,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dest", type=Path, help="folder to write blog/, categories.yml and public/ into")
     parser.add_argument("--posts", type=int, default=1000, help="number of posts (default 1000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="code", help="what the posts hold (default: code)"
+    )
     args = parser.parse_args(argv)
-    posts = generate(args.dest, args.posts, args.seed)
+    posts = generate(args.dest, args.posts, args.seed, profile=args.profile)
     drafts = sum(p.status == "draft" for p in posts)
     total = sum(p.size for p in posts)
     print(

@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
+from generate import PROFILES, generate
 
 # The child: exactly `python -m sphinx ARGS` (sphinx/__main__.py calls the same main), then it
 # writes its resource usage where BENCH_RUSAGE says.
@@ -752,6 +752,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="code",
+        help="the generated posts: code (tables and code blocks in a third, half with an image; the "
+        "default) or prose (paragraphs, lists and headings, every post with a missing image)",
+    )
+    parser.add_argument(
         "--query",
         action="append",
         help="a query of the first-query bytes, each measured in a fresh browser; repeat for more "
@@ -772,9 +779,9 @@ def main(argv: list[str] | None = None) -> int:
 
     work = workdir(args.keep)
     try:
-        say(f"Generating {args.posts} posts in {work} ...")
+        say(f"Generating {args.posts} posts ({args.profile} profile) in {work} ...")
         start = time.perf_counter()
-        posts = generate(work / "posts", args.posts, args.seed)
+        posts = generate(work / "posts", args.posts, args.seed, profile=args.profile)
         published = [p for p in posts if p.status == "published"]
         sample = published[0].slug
         info = {
@@ -783,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
             "source_mb": round(sum(p.size for p in posts) / 1e6, 2),
             "sample": sample,
             "seed": args.seed,
+            "profile": args.profile,
             "jobs": jobs,
             "machine": machine(),
         }

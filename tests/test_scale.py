@@ -19,6 +19,7 @@ import pytest
 from conftest import (
     ROOTS,
     BuildResult,
+    add_notes,
     build,
     card_file,
     clean_copy,
@@ -315,6 +316,43 @@ def test_every_post_is_reachable_with_dirhtml(tmp_path_factory):
 
 def stat(path: Path) -> tuple[int, int]:
     return path.stat().st_mtime_ns, path.stat().st_ino
+
+
+def test_cards_are_drawn_before_writing_in_two_processes_and_pages_find_them(make_project, monkeypatch):
+    from sphinx_kb.outputs import cards, metadata
+
+    src = make_project()
+    add_notes(src, 12)
+    monkeypatch.setattr(metadata, "CARDS_IN_TWO_PROCESSES", 4)
+    batches: list[int] = []
+    split = metadata.in_two_processes
+    monkeypatch.setattr(
+        metadata, "in_two_processes", lambda draw, todo: batches.append(len(todo)) or split(draw, todo)
+    )
+    ahead_done: list[bool] = []
+    ahead = metadata.draw_cards_ahead
+    monkeypatch.setattr(
+        metadata, "draw_cards_ahead", lambda app, builder: ahead(app, builder) or ahead_done.append(True)
+    )
+    drawn: dict[str, list[str]] = {"ahead": [], "while writing": []}
+    original = cards.draw_card
+
+    def draw_card(destination, *args):
+        drawn["while writing" if ahead_done else "ahead"].append(destination.name)
+        original(destination, *args)
+
+    monkeypatch.setattr(cards, "draw_card", draw_card)
+    result = build(src)
+    result.assert_no_warnings()
+    # 12 notes and 3 posts without an image of their own, drawn by two processes before writing:
+    # this process drew its half (the child's drawing is not seen here), the pages none.
+    assert batches == [15]
+    assert len(drawn["ahead"]) == 7
+    assert drawn["while writing"] == []
+    for number in (0, 11):
+        slug = f"note-{number:02d}"
+        assert card_file(result, result.html(f"blog/{slug}.html"), slug).is_file()
+    assert len(list((result.outdir / "_kb" / "cards").iterdir())) == 15
 
 
 def test_a_card_is_drawn_once_and_replaced_when_the_title_changes(make_project, tmp_path):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # The modules of a command (Sphinx among them) are imported when it runs: `kb --version` and the
 # start of every command stay quick.
-COMMANDS_WITHOUT_IMPORT = ("new", "check", "serve")
+COMMANDS_WITHOUT_IMPORT = ("new", "check", "serve", "restore-mtimes")
 
 
 def load_project(command: str, args: argparse.Namespace) -> tuple[Path, Layout] | None:
@@ -195,6 +195,28 @@ def serve(args: argparse.Namespace) -> int:
     return preview.run(argv, drafts=not args.no_drafts)
 
 
+def restore_mtimes(args: argparse.Namespace) -> int:
+    from sphinx_kb.content import fingerprints
+
+    build_dir = Path(args.build_dir).resolve()
+    record = build_dir / "doctrees" / fingerprints.MANIFEST
+    manifest = fingerprints.load(record)
+    if not manifest:
+        print(
+            f"kb restore-mtimes: no record of an earlier build in {record.parent}: "
+            "the next build reads everything",
+            file=sys.stderr,
+        )
+        return 0
+    tally = fingerprints.restore(manifest)
+    print(
+        f"kb restore-mtimes: {tally.restored} file(s) as the cached build read them (times restored); "
+        f"{tally.changed} changed and {tally.new} new since (read again)"
+        + (f"; {tally.roots_missing} recorded folder(s) not here" if tally.roots_missing else "")
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb", description="Work with a sphinx-kb knowledge base.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -252,6 +274,19 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_parser.set_defaults(run=serve)
+
+    restore_parser = commands.add_parser(
+        "restore-mtimes",
+        help="make the files of a fresh checkout look as old as a restored build cache saw them",
+        description="Before building with a build folder restored from a cache (a hosted builder): give "
+        "every source file, conf.py and template whose content is the one the cached build recorded "
+        "its modification time from then, so that Sphinx reads again only what changed. Files that "
+        "changed keep the time of the checkout. Exit status 0, also without a record.",
+    )
+    restore_parser.add_argument(
+        "--build-dir", default="_build", help="the restored build folder, as make uses it (default: _build)"
+    )
+    restore_parser.set_defaults(run=restore_mtimes)
 
     arguments = sys.argv[1:] if argv is None else argv
     command = next((a for a in arguments if not a.startswith("-")), None)

@@ -19,7 +19,7 @@ from sphinx_kb.content.post import Post, parse_post
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.redirect_checks import check_redirects
 from sphinx_kb.content.synonyms import load_synonyms
-from sphinx_kb.version import __version__
+from sphinx_kb.version import __version__, code_digest
 
 
 def build_catalog(
@@ -157,7 +157,7 @@ class PostCache:
         try:
             with path.open("rb") as handle:
                 version, entries = pickle.load(handle)
-            if version == (self.VERSION, __version__):
+            if version == (self.VERSION, __version__, code_digest()):
                 self.entries = entries
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
             self.entries = {}
@@ -177,7 +177,8 @@ class PostCache:
         partial = self.path.with_suffix(".tmp")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("wb") as handle:
-            pickle.dump(((self.VERSION, __version__), self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            key = (self.VERSION, __version__, code_digest())
+            pickle.dump((key, self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)
 
 

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_kb.content.reading import PostCache, build_catalog
-from sphinx_kb.glue import config, memory, serial_reads, visibility
+from sphinx_kb.glue import config, inputs, memory, serial_reads, visibility
 from sphinx_kb.glue.reporting import log_problems, report_errors
 from sphinx_kb.outputs import feeds, jsonld, metadata, redirect_pages, site_files, sitemap
 from sphinx_kb.pages import archive, listing, navigation, notfound, post_page, related, sources, tags
 from sphinx_kb.search import pagefind
 from sphinx_kb.site.domain import KbDomain, get_domain
 from sphinx_kb.site.settings import layout, site_name
-from sphinx_kb.version import __version__
+from sphinx_kb.version import __version__, code_digest
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -79,6 +79,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", notfound.absolute_links)
     app.connect("doctree-resolved", memory.forget_pickled_doctree, priority=900)
     app.connect("env-before-read-docs", memory.keep_few_read_doctrees)
+    # Before freezing: the forked card drawer is gone by then.
+    app.connect("write-started", metadata.draw_cards_ahead, priority=400)
     app.connect("write-started", memory.freeze_for_writing)
     app.connect("build-finished", memory.thaw, priority=1)
     app.connect(pagefind.INDEXING_STARTS, memory.release_before_indexing)
@@ -97,10 +99,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", redirect_pages.write_redirects, priority=550)
     app.connect("build-finished", pagefind.build_index, priority=600)
     app.connect("build-finished", report_errors, priority=900)
+    app.connect("build-finished", inputs.record_inputs, priority=950)
     return {
         "version": __version__,
-        # 5: post doctrees hold the related-articles placeholder (pages/related.py).
-        "env_version": 5,
+        # Sphinx reads every document again when this changes: a build cache made by other
+        # sphinx-kb code (an upgrade, an edit) is never reused (5: the related-articles placeholder).
+        "env_version": int(f"5{int(code_digest()[:12], 16)}"),
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -106,6 +107,19 @@ def draw_card(destination: Path, site: str, category: str, title: str) -> None:
 def gradient(colour: str) -> list[int]:
     red, green, blue = ImageColor.getrgb(colour)[:3]
     return [round(base + (255 - base) * level / 255) for level in range(256) for base in (red, green, blue)]
+
+
+def draw_missing(outdir: Path, site: str, cards: Sequence[tuple[str, str, str]]) -> list[bool]:
+    """Draw each (name, category, title) card that is not there yet; whether each one is there now.
+    A card that cannot be drawn is left to the page that shows it, which warns."""
+    drawn = []
+    for name, category, title in cards:
+        try:
+            ensure_card(outdir, name, site, category, title)
+            drawn.append(True)
+        except Exception:  # Pillow and fonts: the page's own attempt reports it
+            drawn.append(False)
+    return drawn
 
 
 def ensure_card(outdir: Path, name: str, site: str, category: str, title: str) -> None:

@@ -7,12 +7,14 @@ does not know: the meta description, `article:*`, Twitter tags, canonical URL an
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from sphinx_kb.content.parallel import can_fork, in_two_processes
 from sphinx_kb.content.post import first_paragraph, iso_date
 from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
     from sphinx_kb.content.catalog import Catalog
     from sphinx_kb.content.categories import Category
@@ -147,6 +150,32 @@ def add_page_metadata(
     # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
     context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
     context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"
+
+
+# Below this many cards to draw, a second process costs more than it saves.
+CARDS_IN_TWO_PROCESSES = 64
+
+
+def draw_cards_ahead(app: Sphinx, builder: Builder) -> None:
+    """write-started: draw the cards this build lacks before any page is written, in two
+    processes when there are many (~5 ms a card; otherwise drawn one by one while writing, in the
+    main process of a serial build). Pages then only find their card there."""
+    if builder.format != "html" or not app.config.kb_social_cards:
+        return
+    catalog = get_catalog(app.env)
+    outdir = Path(app.outdir)
+    missing = []
+    for post in catalog.visible_posts:
+        card = card_for(app, catalog, post)
+        if card is not None and not (outdir / card).is_file():
+            missing.append((card, catalog.category_of(post).name, post.title))
+    if not missing:
+        return
+    draw = functools.partial(cards.draw_missing, outdir, site_name(app))
+    if len(missing) >= CARDS_IN_TWO_PROCESSES and can_fork():
+        in_two_processes(draw, missing)
+    else:
+        draw(missing)
 
 
 def finish_cards(app: Sphinx, exception: Exception | None) -> None:

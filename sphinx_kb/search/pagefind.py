@@ -36,6 +36,7 @@ from sphinx_kb.search.order import NEWEST_FILE, Dates, write_newest
 from sphinx_kb.search.vocabulary import WORDS_DIR
 from sphinx_kb.site.domain import get_catalog
 from sphinx_kb.site.settings import pagefind_binary, site_name
+from sphinx_kb.version import code_digest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -367,7 +368,12 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     # Per builder: html and dirhtml builds may share a doctree folder, not their pages.
     work = Path(app.doctreedir) / f"sphinx-kb-search-{app.builder.name}"
     copies, state_path = work / "pages", work / "state.json"
-    settings = {"version": COPY_VERSION, "binary": str(binary), "site": os.path.abspath(site)}
+    settings = {
+        "version": COPY_VERSION,
+        "code": code_digest(),
+        "binary": str(binary),
+        "site": os.path.abspath(site),
+    }
     state = read_state(state_path, settings) if copies.is_dir() else None
     if state is None:
         shutil.rmtree(copies, ignore_errors=True)

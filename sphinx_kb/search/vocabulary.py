@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx_kb.content.synonyms import normalize
+from sphinx_kb.version import code_digest
 
 if TYPE_CHECKING:
     from sphinx_kb.content.synonyms import SynonymGroup
@@ -77,13 +78,13 @@ def load_cache(path: Path) -> Words:
             version, words = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
         return {}
-    return words if version == VERSION and isinstance(words, dict) else {}
+    return words if version == (VERSION, code_digest()) and isinstance(words, dict) else {}
 
 
 def save_cache(path: Path, words: Words) -> None:
     partial = path.with_suffix(".tmp")
     with partial.open("wb") as handle:
-        pickle.dump((VERSION, words), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(((VERSION, code_digest()), words), handle, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)
 
 

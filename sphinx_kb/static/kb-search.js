@@ -230,7 +230,7 @@
       const [a, b] = [tokens[i], tokens[i + 1]];
       const joinable =
         (letters.test(a) && digits.test(b) && b.length <= 4) ||
-        (letters.test(a) && letters.test(b) && Math.min(a.length, b.length) <= 2);
+        (letters.test(a) && letters.test(b) && Math.min(a.length, b.length) <= 2 && !stopWords.has(a) && !stopWords.has(b));
       if (joinable) add([...tokens.slice(0, i), a + b, ...tokens.slice(i + 2)]);
     }
     tokens.forEach((token, i) => {

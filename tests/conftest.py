@@ -167,6 +167,23 @@ def card_file(result: BuildResult, soup: BeautifulSoup, slug: str) -> Path:
     return path
 
 
+def plain(text: str) -> str:
+    """A build log without its colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def env_counts(result: BuildResult) -> str:
+    """Sphinx's "updating environment: N added, N changed, N removed" line."""
+    found = re.findall(r"updating environment: (.*)", plain(result.status))
+    assert len(found) == 1, plain(result.status)
+    return found[0].strip()
+
+
+def written(result: BuildResult) -> set[str]:
+    """The documents the build wrote ("writing output... [ 50%] blog/x")."""
+    return set(re.findall(r"writing output\.\.\. \[ *\d+%\] (\S+)", plain(result.status)))
+
+
 def touch_later(path: Path) -> None:
     """Give an edited file an mtime clearly after the previous build read it.
 

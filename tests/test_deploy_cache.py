@@ -5,12 +5,11 @@ another conf.py, other sphinx-kb code or a damaged environment gives a full, cor
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 
 import pytest
-from conftest import BuildResult, build, clean_copy
+from conftest import BuildResult, build, clean_copy, env_counts, plain, written
 
 from sphinx_kb.cli import main
 from sphinx_kb.content import fingerprints
@@ -31,21 +30,6 @@ def restore_times(cached: BuildResult) -> fingerprints.Restored:
     manifest = fingerprints.load(Path(cached.app.doctreedir) / fingerprints.MANIFEST)
     assert manifest, "the build recorded no inputs"
     return fingerprints.restore(manifest)
-
-
-def plain(result: BuildResult) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", result.status)
-
-
-def env_counts(result: BuildResult) -> str:
-    found = re.findall(r"updating environment: (.*)", plain(result))
-    assert len(found) == 1, plain(result)
-    return found[0].strip()
-
-
-def written(result: BuildResult) -> set[str]:
-    """The pages Sphinx wrote in a build (its "writing output... [ n%] docname" lines)."""
-    return set(re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", plain(result)))
 
 
 def edit_post(src: Path) -> None:
@@ -101,7 +85,7 @@ def test_a_cache_built_with_another_conf_py_gives_a_full_correct_build(make_proj
     restore_times(first)
     result = build(src)
     result.assert_no_warnings()
-    assert "[config changed ('kb_description')]" in plain(result)
+    assert "[config changed ('kb_description')]" in plain(result.status)
     # A new environment: every document read again.
     assert env_counts(result).endswith(f"{len(first.app.env.found_docs)} added, 0 changed, 0 removed")
     assert "A knowledge base for the tests." in (result.outdir / "index.html").read_text(encoding="utf-8")
@@ -118,7 +102,7 @@ def test_a_cache_made_by_other_sphinx_kb_code_gives_a_full_correct_build(make_pr
         monkeypatch.setattr(f"sphinx_kb.{module}.code_digest", lambda: "0" * 32)
     result = build(src)
     result.assert_no_warnings()
-    assert "build environment version not current" in plain(result)
+    assert "build environment version not current" in plain(result.status)
     assert len(written(result)) >= len(first.app.env.found_docs)
     same_as_clean(result, tmp_path)
 

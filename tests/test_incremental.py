@@ -12,9 +12,11 @@ from conftest import (
     BuildResult,
     build,
     clean_copy,
+    env_counts,
     meta,
     nav_links,
     nav_tree,
+    plain,
     search_state,
     search_text,
     touch_later,
@@ -29,18 +31,6 @@ def edit(path: Path, old: str, new: str) -> None:
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
     touch_later(path)
-
-
-def plain_status(result: BuildResult) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", result.status)
-
-
-def env_counts(result: BuildResult) -> str:
-    """Sphinx's "updating environment: N added, N changed, N removed" line."""
-    plain = plain_status(result)
-    found = re.findall(r"updating environment: (.*)", plain)
-    assert len(found) == 1, plain
-    return found[0].strip()
 
 
 SUBCATEGORIES = ".kb-category-card-title a"
@@ -382,7 +372,7 @@ def test_parallel_build_matches_serial_build(make_project, tmp_path, root):
     parallel = build(src, outdir=tmp_path / "parallel" / "html", parallel=2)
     parallel.assert_no_warnings()
     # Sphinx reads (and writes) chunks of documents in worker processes: `a .. b` in the progress.
-    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", plain_status(parallel))
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", plain(parallel.status))
     assert parallel.pages() == serial.pages()
     assert (parallel.outdir / "sitemap.xml").read_text(encoding="utf-8") == (
         serial.outdir / "sitemap.xml"

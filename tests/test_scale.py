@@ -28,6 +28,7 @@ from conftest import (
     nav_tree,
     touch_later,
     write_post,
+    written,
 )
 from PIL import Image
 
@@ -68,12 +69,6 @@ def copy_root(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     src = tmp_path_factory.mktemp(name) / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     return src
-
-
-def written(result: BuildResult) -> set[str]:
-    """The documents the build wrote ("writing output... [ 50%] blog/x")."""
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.status)
-    return set(re.findall(r"writing output\.\.\. \[ *\d+%\] (\S+)", plain))
 
 
 def page_file(builder: str, docname: str) -> str:

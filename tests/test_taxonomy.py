@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOTS, BuildResult, build, nav_label, nav_tree, write_post
+from conftest import ROOTS, BuildResult, build, env_counts, nav_label, nav_tree, plain, write_post
 
 from sphinx_kb.pages.sources import MARKER
 
@@ -97,16 +97,6 @@ def doc_of(page: str, href: str, builder: str = "html") -> str:
         target = target.removesuffix("/index.html").removesuffix("index.html")
         return "index" if target in ("", ".") else target
     return target.removesuffix(".html")
-
-
-def plain(status: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", status)
-
-
-def env_counts(result: BuildResult) -> str:
-    """Sphinx's "updating environment: N added, N changed, N removed" line."""
-    (found,) = re.findall(r"updating environment: (.*)", plain(result.status))
-    return found.strip()
 
 
 def touch_later(path: Path) -> None:

@@ -32,14 +32,18 @@ def digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def walk(root: Path) -> list[Path]:
-    """The files below a root (a folder, or one file), hidden ones and build output left out."""
+def walk(root: Path) -> list[tuple[str, Path]]:
+    """(name in the record, path) of the files of a root (a folder, or one file), hidden ones and
+    build output left out."""
     if root.is_file():
-        return [root]
-    found: list[Path] = []
+        return [(root.name, root)]
+    found: list[tuple[str, Path]] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED)
-        found.extend(Path(folder, name) for name in sorted(files) if not name.startswith("."))
+        base = Path(folder)
+        prefix = base.relative_to(root).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        found.extend((prefix + name, base / name) for name in sorted(files) if not name.startswith("."))
     return found
 
 
@@ -51,12 +55,11 @@ def record(roots: list[Path], previous: dict[str, Files] | None = None) -> dict[
     for root in roots:
         before = previous.get(str(root), {})
         files: Files = {}
-        for path in walk(root):
+        for relative, path in walk(root):
             try:
                 stat = path.stat()
             except OSError:
                 continue
-            relative = path.name if root.is_file() else path.relative_to(root).as_posix()
             old = before.get(relative)
             if old is not None and old[1:] == [stat.st_size, stat.st_mtime_ns]:
                 files[relative] = old
@@ -105,8 +108,7 @@ def restore(manifest: dict[str, Files]) -> Restored:
         if not root.exists():
             tally.roots_missing += 1
             continue
-        for path in walk(root):
-            relative = path.name if root.is_file() else path.relative_to(root).as_posix()
+        for relative, path in walk(root):
             entry = files.get(relative)
             if entry is None:
                 tally.new += 1

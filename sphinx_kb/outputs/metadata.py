@@ -156,38 +156,47 @@ def add_page_metadata(
 CARDS_IN_TWO_PROCESSES = 64
 
 
+def post_cards(app: Sphinx, catalog: Catalog) -> list[tuple[str, str, Post]]:
+    """(card, category name, post) for every visible post whose social image is its card."""
+    found = []
+    for post in catalog.visible_posts:
+        card = card_for(app, catalog, post)
+        if card is not None:
+            found.append((card, catalog.category_of(post).name, post))
+    return found
+
+
 def draw_cards_ahead(app: Sphinx, builder: Builder) -> None:
     """write-started: draw the cards this build lacks before any page is written, in two
     processes when there are many (~5 ms a card; otherwise drawn one by one while writing, in the
     main process of a serial build). Pages then only find their card there."""
     if builder.format != "html" or not app.config.kb_social_cards:
         return
-    catalog = get_catalog(app.env)
     outdir = Path(app.outdir)
-    missing = []
-    for post in catalog.visible_posts:
-        card = card_for(app, catalog, post)
-        if card is not None and not (outdir / card).is_file():
-            missing.append((card, catalog.category_of(post).name, post.title))
+    missing = [
+        (card, category, post.title)
+        for card, category, post in post_cards(app, get_catalog(app.env))
+        if not (outdir / card).is_file()
+    ]
     if not missing:
         return
-    draw = functools.partial(cards.draw_missing, outdir, site_name(app))
+    draw_missing = functools.partial(cards.draw_missing, outdir, site_name(app))
     if len(missing) >= CARDS_IN_TWO_PROCESSES and can_fork():
-        in_two_processes(draw, missing)
+        in_two_processes(draw_missing, missing)
     else:
-        draw(missing)
+        draw_missing(missing)
 
 
 def finish_cards(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: every published post without an image has its card (posts not rewritten
-    in this build keep theirs), and cards nobody uses any more are deleted."""
+    """build-finished: every published post without an image has its card (draw_cards_ahead drew
+    the missing ones; one that could not be drawn is tried again and warned about, also when its
+    page was not rewritten), and cards nobody uses any more are deleted."""
     if exception is not None or app.builder.format != "html":
         return
-    catalog = get_catalog(app.env)
-    outdir = Path(app.outdir)
-    wanted = set()
-    for post in catalog.visible_posts:
-        card = card_for(app, catalog, post)
-        if card is not None and draw(app, card, site_name(app), catalog.category_of(post).name, post):
-            wanted.add(card)
-    cards.remove_stale_cards(outdir, wanted)
+    site = site_name(app)
+    wanted = {
+        card
+        for card, category, post in post_cards(app, get_catalog(app.env))
+        if draw(app, card, site, category, post)
+    }
+    cards.remove_stale_cards(Path(app.outdir), wanted)

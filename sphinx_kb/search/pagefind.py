@@ -16,6 +16,7 @@ Pagefind indexes the written HTML, not the doctrees, so this module does three t
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import shutil
@@ -145,11 +146,11 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         for c in catalog.listed_categories
     ]
     # Shown when a search finds nothing: the newest articles (drafts are never search results).
+    published = (p for p in catalog.visible_posts if not p.is_draft)
     recent = [
         (p.title, layout.post_docname(p.slug), human_date(p.date) if p.date else "")
-        for p in catalog.visible_posts
-        if not p.is_draft
-    ][:RECENT_ON_EMPTY]
+        for p in itertools.islice(published, RECENT_ON_EMPTY)
+    ]
     context = {
         "kb_search_categories": categories,
         "kb_search_tags": [tag.name for tag in catalog.tag_index.tags.values()],
@@ -257,8 +258,9 @@ def run_pagefind(
             words[fid] = vocabulary.fragment_words(fragment)
 
         dates = write_newest(fresh, known or {}, take_words)
-        # order.read_fragment looked up when called: tests count the fragments read.
-        words = vocabulary.complete(fresh, words, lambda path: order.read_fragment(path))
+        # Every fragment's words, from the fragments write_newest listed (order.read_fragment looked
+        # up when called: tests count the fragments read).
+        words = vocabulary.complete(fresh, dates, words, lambda path: order.read_fragment(path))
         vocabulary.write_vocabulary(fresh, words)
         if words_cache is not None:
             vocabulary.save_cache(words_cache, words)

@@ -31,6 +31,8 @@ from sphinx_kb.content.synonyms import normalize
 from sphinx_kb.version import code_digest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from sphinx_kb.content.synonyms import SynonymGroup
 
 WORDS_DIR = "kb-words"
@@ -88,21 +90,14 @@ def save_cache(path: Path, words: Words) -> None:
     partial.replace(path)
 
 
-def complete(index: Path, words: Words, read: Any) -> Words:
-    """The words of every fragment in the index folder: `words` holds those already known (read
+def complete(index: Path, fragments: Iterable[str], words: Words, read: Callable[[Path], Any]) -> Words:
+    """The words of each fragment of the index folder: `words` holds those already known (read
     while ordering the posts, or by an earlier build); the others are read with `read`."""
-    result: Words = {}
     folder = index / "fragment"
-    if not folder.is_dir():
-        return result
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.name.endswith(".pf_fragment"):
-                continue
-            fid = entry.name[: -len(".pf_fragment")]
-            known = words.get(fid)
-            result[fid] = known if known is not None else fragment_words(read(Path(entry.path)))
-    return result
+    return {
+        fid: words[fid] if fid in words else fragment_words(read(folder / f"{fid}.pf_fragment"))
+        for fid in fragments
+    }
 
 
 def write_vocabulary(index: Path, words: Words) -> None:

@@ -79,11 +79,9 @@
   let newestLoad = null;
   function loadNewest() {
     if (!newestLoad) {
-      // no-cache: revalidated, as its name (unlike Pagefind's files) does not change with the index.
-      newestLoad = fetch(new URL("_pagefind/kb-newest.json", root), { cache: "no-cache" })
-        .then((response) => (response.ok ? response.json() : null))
-        .then((data) => (Array.isArray(data?.newest) ? new Map(data.newest.map((id, i) => [id, i])) : null))
-        .catch(() => null);
+      newestLoad = indexFile("kb-newest.json").then((data) =>
+        Array.isArray(data?.newest) ? new Map(data.newest.map((id, i) => [id, i])) : null,
+      );
     }
     return newestLoad;
   }

@@ -37,8 +37,11 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
+# Pagefind indexes the site after Sphinx's process has ended: its index (~0.35 MB a page) then
+# does not need memory beside the build's (docs/performance.md).
 html dirhtml: $(BIN)/.installed
-	$(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+	KB_SEARCH_AFTER_BUILD=1 $(BIN)/sphinx-build -M $@ $(SOURCEDIR) $(BUILDDIR) -c . $(SPHINXOPTS)
+	$(BIN)/python -m sphinx_kb.search $(BUILDDIR)/doctrees
 
 # Checks the links on the network. Its own doctrees: sphinx-kb's record of what each page shows
 # would otherwise be updated by this run, and the next `make html` would skip pages to rewrite.

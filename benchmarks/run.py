@@ -45,21 +45,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PROFILES, generate
 
 # The child: exactly `python -m sphinx ARGS` (sphinx/__main__.py calls the same main), then it
-# writes its resource usage where BENCH_RUSAGE says.
-CHILD = """
+# writes its resource usage where BENCH_RUSAGE says. With BENCH_INDEX_AFTER (sphinx-kb's builds),
+# it then becomes `python -m sphinx_kb.search DOCTREES` as `make html` runs it after Sphinx: the
+# same process (exec frees Sphinx's memory; CPU time and peak RSS carry over), so the sampler and
+# the resource usage cover both steps.
+RECORD_USAGE = """
 import json, os, resource, sys
-from sphinx.cmd.build import main
-sys.argv[0] = "sphinx-build"
-try:
-    rc = main(sys.argv[1:])
-finally:
+def record_usage():
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(os.environ["BENCH_RUSAGE"], "w") as f:
         json.dump({"self_maxrss_kb": me.ru_maxrss, "children_maxrss_kb": kids.ru_maxrss,
                    "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}, f)
+"""
+INDEX_CHILD = (
+    RECORD_USAGE
+    + """
+from sphinx_kb.search.__main__ import main
+try:
+    rc = main(sys.argv[1:])
+finally:
+    record_usage()
 sys.exit(rc)
 """
+)
+CHILD = (
+    RECORD_USAGE
+    + f"""
+from sphinx.cmd.build import main
+sys.argv[0] = "sphinx-build"
+try:
+    rc = main(sys.argv[1:])
+finally:
+    record_usage()
+after = os.environ.get("BENCH_INDEX_AFTER")
+if rc == 0 and after:
+    sys.stdout.flush(); sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-c", {INDEX_CHILD!r}, after])
+sys.exit(rc)
+"""
+)
 
 KB_CONF = """\
 project = "Bench KB"
@@ -96,7 +121,8 @@ WARNING_RE = re.compile(r"\b(WARNING|ERROR|CRITICAL):")
 TYPE_RE = re.compile(r"\[([\w.-]+)\]\s*$")
 UPDATING_RE = re.compile(r"updating environment: .*?(\d+) added, (\d+) changed")
 # sphinx_kb/search/pagefind.py's info lines after a build.
-INDEX_RE = re.compile(r"search index: (\d+) pages indexed by Pagefind in ([\d.]+) s")
+# In the build's log, or the after-build command's ("N pages of SITE indexed ...").
+INDEX_RE = re.compile(r"search index: (\d+) pages (?:of .+? )?indexed by Pagefind in ([\d.]+) s")
 INDEX_UP_TO_DATE = "search index: up to date"
 HEARTBEAT_S = 60
 PSS_EVERY_S = 0.5
@@ -247,14 +273,21 @@ def last_line(path: Path) -> str:
         return ""
 
 
-def build(label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: int, logs: Path) -> dict:
-    """One sphinx-build in a fresh process; returns time, memory, warnings and pages touched."""
+def build(
+    label: str, conf: Path, src: Path, out: Path, doctrees: Path, jobs: int, logs: Path, kb: bool = False
+) -> dict:
+    """One sphinx-build in a fresh process (for sphinx-kb, then its search index, as `make html`
+    runs them); returns time, memory, warnings and pages touched."""
     logs.mkdir(parents=True, exist_ok=True)
     stem = label.replace(" ", "_")
     stdout, stderr, rusage = (logs / f"{stem}.{ext}" for ext in ("out", "err", "rusage.json"))
     cmd = [sys.executable, "-c", CHILD, "-b", "html", "-c", str(conf), "-d", str(doctrees)]
     cmd += ["-j", str(jobs), str(src), str(out)]
     env = {**os.environ, "BENCH_RUSAGE": str(rusage), "KB_DRAFTS": ""}
+    env.pop("KB_SEARCH_AFTER_BUILD", None)
+    env.pop("BENCH_INDEX_AFTER", None)
+    if kb:
+        env.update(KB_SEARCH_AFTER_BUILD="1", BENCH_INDEX_AFTER=str(doctrees))
     rusage.unlink(missing_ok=True)
     say(f"  {label}: running (-j {jobs}) ...")
     with stdout.open("wb") as out_file, stderr.open("wb") as err_file:
@@ -534,7 +567,14 @@ def run_variant(name: str, paths: dict[str, Path], jobs: list[int], sample: str)
     conf, src = paths["conf"], paths["src"]
     for j in jobs:
         result["full"][str(j)] = build(
-            f"{name} full j{j}", conf, src, root / f"html-j{j}", root / f"doctrees-j{j}", j, logs
+            f"{name} full j{j}",
+            conf,
+            src,
+            root / f"html-j{j}",
+            root / f"doctrees-j{j}",
+            j,
+            logs,
+            name == "kb",
         )
     first = jobs[0]
     out = root / f"html-j{first}"
@@ -547,7 +587,7 @@ def run_variant(name: str, paths: dict[str, Path], jobs: list[int], sample: str)
         handle.write(APPENDED)
     for kind in ("incremental", "noop"):
         result[kind] = build(
-            f"{name} {kind} j{first}", conf, src, out, root / f"doctrees-j{first}", first, logs
+            f"{name} {kind} j{first}", conf, src, out, root / f"doctrees-j{first}", first, logs, name == "kb"
         )
     if page.is_file() and "appended by the benchmark" not in page.read_text(encoding="utf-8"):
         say(f"  !! {page} does not contain the appended sentence after the incremental rebuild")

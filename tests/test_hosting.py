@@ -319,6 +319,9 @@ def test_read_the_docs_builds_this_layout(tmp_path):
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.find("link", rel="canonical")["href"] == "https://northstar-kb.readthedocs.io/en/latest/"
     assert (site / "blog/outsourced-it-partner.html").is_file()
+    # Pagefind indexed the site after Sphinx's process ended (its own command).
+    assert (site / "_pagefind/pagefind-entry.json").is_file()
+    assert not list((tmp_path / "_build/doctrees").glob("sphinx-kb-search-*/pending.json"))
     not_found = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
     assert not_found.html["data-content_root"] == "/en/latest/"
     assert not_found.select_one("link[rel=stylesheet]")["href"].startswith("/en/latest/_static/")
@@ -342,6 +345,9 @@ def test_github_pages_workflow_builds_with_make_html_and_deploys():
         commands,
         re.M,
     )
+    # Pagefind indexes once Sphinx's process has ended, with the memory it held free again.
+    assert re.search(r"^KB_SEARCH_AFTER_BUILD=1 \S*sphinx-build -M html ", commands, re.M)
+    assert re.search(r"^\S*python -m sphinx_kb\.search _build/doctrees\s*$", commands, re.M)
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == "_build/html"
     assert re.search(r"^BUILDDIR\s*:?=\s*_build$", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
     permissions = {**workflow.get("permissions", {}), **deploy_job.get("permissions", {})}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -23,6 +25,7 @@ from conftest import (
 
 from sphinx_kb import cli
 from sphinx_kb.cli.serve import make_server
+from sphinx_kb.search import indexer as search_indexer
 from sphinx_kb.search import order as search_order
 from sphinx_kb.search import pagefind as search
 
@@ -256,7 +259,7 @@ def test_pagefind_reads_cut_down_copies_and_indexes_what_the_whole_pages_give(
     whole = tmp_path / "whole"
     whole.mkdir()
     # The same run as the build's (flags and all), given the written pages instead of the copies.
-    search.run_pagefind(binary, result.outdir, whole)
+    search_indexer.run_pagefind(binary, result.outdir, whole)
     assert pagefind_pages(result.outdir) == pagefind_pages(whole)
 
 
@@ -276,6 +279,79 @@ def test_a_page_rewritten_with_the_same_searchable_part_is_not_indexed_again(mak
     result = build(src)
     assert "pages indexed by Pagefind" in result.status
     assert "quillwort" in pagefind_pages(result.outdir)["/blog/backup-rule.html"]["content"]
+
+
+def run_search_command(doctrees: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx_kb.search", str(doctrees)], capture_output=True, text=True, check=False
+    )
+
+
+def test_make_html_indexes_after_sphinx_has_ended_and_gets_the_same_index(
+    make_project, tmp_path, monkeypatch
+):
+    in_process = build(make_project(dest="in-process"))
+    monkeypatch.setenv("KB_SEARCH_AFTER_BUILD", "1")
+    src = make_project(dest="after")
+    doctrees = src / "_build/.doctrees-html"
+    pending = doctrees / "sphinx-kb-search-html/pending.json"
+    result = build(src)
+    result.assert_no_warnings()
+    assert f"search index: left for `python -m sphinx_kb.search {doctrees}`" in result.status
+    assert pending.is_file()
+    assert not (result.outdir / "_pagefind").exists()
+    run = run_search_command(doctrees)
+    assert run.returncode == 0, run.stderr
+    assert f"search index: 8 pages of {result.outdir} indexed by Pagefind" in run.stdout
+    assert not pending.exists()
+    # The same index, the same files beside it, as when the build runs Pagefind itself.
+    assert pagefind_pages(result.outdir) == pagefind_pages(in_process.outdir)
+    for name in ("kb-search.json", "kb-newest.json", "kb-words/en"):
+        assert (result.outdir / "_pagefind" / name).exists(), name
+    assert (result.outdir / "_pagefind/kb-search.json").read_text(encoding="utf-8") == (
+        in_process.outdir / "_pagefind/kb-search.json"
+    ).read_text(encoding="utf-8")
+    # Nothing changed: nothing left, and the command says so.
+    assert "search index: up to date" in build(src).status
+    assert not pending.exists()
+    assert "nothing left to index" in run_search_command(doctrees).stdout
+    # A job left behind is cancelled by a build that indexes itself: run late, it must not put
+    # back the older record (it would mark the newer copies as indexed).
+    post = src / "blog/backup-rule.md"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Keep three copies.", "Keep three sedge copies.")
+    )
+    assert "left for" in build(src).status
+    monkeypatch.delenv("KB_SEARCH_AFTER_BUILD")
+    assert "pages indexed by Pagefind" in build(src).status
+    assert not pending.exists()
+    assert "sedge" in pagefind_pages(result.outdir)["/blog/backup-rule.html"]["content"]
+
+
+def test_a_failed_index_after_the_build_warns_keeps_the_old_index_and_retries(make_project, monkeypatch):
+    src = make_project()
+    result = build(src)
+    before = pagefind_pages(result.outdir)
+    monkeypatch.setenv("KB_SEARCH_AFTER_BUILD", "1")
+    post = src / "blog/backup-rule.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Keep three copies.", "Keep three rush copies."))
+    build(src)
+    doctrees = src / "_build/.doctrees-html"
+    pending = doctrees / "sphinx-kb-search-html/pending.json"
+    job = json.loads(pending.read_text(encoding="utf-8"))
+    pending.write_text(json.dumps({**job, "binary": "/bin/false"}), encoding="utf-8")
+    run = run_search_command(doctrees)
+    assert run.returncode == 0
+    assert "WARNING: Pagefind could not index the site, search shows the previous index" in run.stderr
+    assert pagefind_pages(result.outdir) == before
+    assert pending.is_file()  # run again, it retries
+    pending.write_text(json.dumps(job), encoding="utf-8")
+    assert run_search_command(doctrees).returncode == 0
+    assert "rush" in pagefind_pages(result.outdir)["/blog/backup-rule.html"]["content"]
+    # Not a job at all: said, not a traceback.
+    pending.write_text("{", encoding="utf-8")
+    run = run_search_command(doctrees)
+    assert "is not a search job sphinx-kb wrote" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_dirhtml_index_has_directory_urls(make_project):

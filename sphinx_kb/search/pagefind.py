@@ -3,11 +3,11 @@
 Pagefind indexes the written HTML, not the doctrees, so this module does three things:
 - on every page it marks what is searchable (`data-pagefind-body` around the published content
   only, metadata and filters as attributes) and marks drafts to be skipped;
-- after the build it runs the Pagefind binary over copies of the indexed pages cut down to what
-  Pagefind reads (kept beside the doctrees, refreshed only for pages written since the last
-  build, so a page rewritten for its sidebar alone costs no re-index), into a fresh folder that
-  then replaces `_pagefind/` (Pagefind never deletes the files of pages that left the site),
-  with the order of "Newest first" beside it (order.py);
+- after the build it refreshes copies of the indexed pages cut down to what Pagefind reads
+  (kept beside the doctrees, refreshed only for pages written since the last build, so a page
+  rewritten for its sidebar alone costs no re-index) and, when one changed, runs Pagefind over
+  them (indexer.py), or leaves that to `python -m sphinx_kb.search` once Sphinx's process
+  has ended (`make html` does: the build's memory is then free for Pagefind's);
 - it switches Sphinx's own indexer off, which costs about a third of a build and would ship a
   `searchindex.js` nobody loads. Without Pagefind (`kb_search = "sphinx"`, or the binary is
   missing) Sphinx's search and furo's search page stay as they are.
@@ -17,12 +17,8 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
 import os
 import shutil
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +28,9 @@ from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.outputs.sitemap import NOT_LISTED
 from sphinx_kb.pages.listing import human_date
 from sphinx_kb.pages.sources import is_browse_page
-from sphinx_kb.search import order, vocabulary
-from sphinx_kb.search.order import NEWEST_FILE, Dates, write_newest
+from sphinx_kb.search import indexer
+from sphinx_kb.search.indexer import INDEX_DIR, Job, read_state, sync_copies, write_search_file, write_state
+from sphinx_kb.search.order import NEWEST_FILE
 from sphinx_kb.search.vocabulary import WORDS_DIR
 from sphinx_kb.site.domain import get_catalog
 from sphinx_kb.site.settings import pagefind_binary, site_name
@@ -50,20 +47,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-INDEX_DIR = "_pagefind"
-# The listing cards and related articles repeat what other posts say (those are indexed
-# themselves), the lines under a post's title repeat its metadata and tags (shown with each
-# result, tags are a filter), and heading anchors are a lone "#": none belongs in the index.
-EXCLUDE_SELECTORS = (
-    ".kb-post-list, .kb-pager, .kb-post-meta, .kb-post-tags, .headerlink, .kb-draft-banner, .kb-related"
-)
-# page.html wraps what Pagefind indexes in this element and ends it with this comment: Pagefind
-# is given copies of the pages cut down to it (a third of a page; the rest is theme and sidebar).
-SCOPE_START = b'<div class="kb-search-scope" '
-SCOPE_END = b"<!--/kb-search-scope-->"
-COPY_HEAD = b'<head><meta charset="utf-8"></head><body>'
-# Bump when searchable_copy changes what it keeps: every copy is made again.
-COPY_VERSION = 1
 # How many of the newest articles the search page offers when a search finds nothing.
 RECENT_ON_EMPTY = 5
 # Emitted right before Pagefind runs (only when it runs), for whoever can free memory first.
@@ -221,141 +204,9 @@ def mark_page(
     context["kb_search_data"] = data
 
 
-def run_pagefind(
-    binary: Path, pages: Path, site: Path, known: Dates | None = None, words_cache: Path | None = None
-) -> tuple[int, float, Dates]:
-    """Index the copies in `pages` into a fresh folder swapped in as the site's index, with
-    the order of "Newest first" (`known`: the dates of fragments seen before) and the words
-    for typo correction (`words_cache`: the words of fragments seen before); (pages indexed,
-    seconds, every fragment's date)."""
-    start = time.perf_counter()
-    fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
-    # mkdtemp makes the folder private (0700): a web server running as another user could not
-    # read the index. Give it the permissions of any other folder the build makes.
-    umask = os.umask(0)
-    os.umask(umask)
-    fresh.chmod(0o777 & ~umask)
-    try:
-        result = subprocess.run(
-            [
-                str(binary),
-                "--site",
-                str(pages),
-                "--output-path",
-                str(fresh),
-                "--exclude-selectors",
-                EXCLUDE_SELECTORS,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError((result.stderr or result.stdout).strip()[-2000:])
-        words = vocabulary.load_cache(words_cache) if words_cache is not None else {}
-
-        def take_words(fid: str, fragment: dict[str, Any]) -> None:
-            words[fid] = vocabulary.fragment_words(fragment)
-
-        dates = write_newest(fresh, known or {}, take_words)
-        # Every fragment's words, from the fragments write_newest listed (order.read_fragment looked
-        # up when called: tests count the fragments read).
-        words = vocabulary.complete(fresh, dates, words, lambda path: order.read_fragment(path))
-        vocabulary.write_vocabulary(fresh, words)
-        if words_cache is not None:
-            vocabulary.save_cache(words_cache, words)
-        target = site / INDEX_DIR
-        old = site.parent / f"{fresh.name}-old"
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    entry = json.loads((site / INDEX_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages_indexed = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
-    return pages_indexed, time.perf_counter() - start, dates
-
-
-def html_files(site: Path) -> Iterator[os.DirEntry[str]]:
-    stack = [site]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith(("_", ".")):
-                        stack.append(Path(entry.path))
-                elif entry.name.endswith(".html"):
-                    yield entry
-
-
-def searchable_copy(page: bytes) -> bytes | None:
-    """What Pagefind reads of a written page: the <html> tag (its language) and the element
-    marked by page.html; None for a page it would skip (no data-pagefind-body, drafts)."""
-    start = page.find(SCOPE_START)
-    if start < 0:
-        # Not one of ours (an html_extra_path file, say): Pagefind judges the whole page.
-        return page if b"data-pagefind-body" in page else None
-    if b"data-pagefind-body" not in page[start : page.find(b">", start)]:
-        return None  # a draft in a preview build: data-pagefind-ignore="all"
-    end = page.rfind(SCOPE_END)
-    root = page.find(b"<html")
-    if end < start or root < 0:
-        return page  # written before the end marker existed
-    return page[root : page.find(b">", root) + 1] + COPY_HEAD + page[start:end] + b"</body></html>"
-
-
-Seen = dict[str, list[int]]  # a page's path in the site -> [mtime_ns, size] when last read
-
-
-def sync_copies(site: Path, copies: Path, seen_before: Seen) -> tuple[bool, Seen]:
-    """Bring the searchable copies of the site's pages up to date; (whether any copy changed,
-    each page's [mtime_ns, size]). Only pages written since the last build are read, and a
-    page rewritten with the same searchable part (a sidebar count changed) changes nothing."""
-    changed = False
-    seen: Seen = {}
-    for entry in html_files(site):
-        relative = os.path.relpath(entry.path, site)
-        stat = entry.stat()
-        seen[relative] = key = [stat.st_mtime_ns, stat.st_size]
-        if seen_before.get(relative) == key:
-            continue
-        copy = searchable_copy(Path(entry.path).read_bytes())
-        target = copies / relative
-        if copy is None:
-            if target.exists():
-                target.unlink()
-                changed = True
-            continue
-        try:
-            same = target.read_bytes() == copy
-        except OSError:
-            same = False
-        if not same:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(copy)
-            changed = True
-    for relative in seen_before.keys() - seen.keys():
-        target = copies / relative
-        if target.exists():
-            target.unlink()
-            changed = True
-    return changed, seen
-
-
-def read_state(path: Path, expected: dict[str, Any]) -> dict[str, Any] | None:
-    """What the last build recorded with these settings, or None (start over)."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(state, dict) or any(state.get(key) != value for key, value in expected.items()):
-        return None
-    return state if isinstance(state.get("pages"), dict) else None
-
-
 def build_index(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished (after outputs/site_files.py removed the pages that left): index the site."""
+    """build-finished (after outputs/site_files.py removed the pages that left): index the site,
+    or leave it to `python -m sphinx_kb.search` when KB_SEARCH_AFTER_BUILD is set."""
     if exception is not None or app.builder.format != "html":
         return
     site = Path(app.outdir)
@@ -368,10 +219,11 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     # Left by an earlier build with Sphinx's search: stale, and it holds every word of the site.
     (site / "searchindex.js").unlink(missing_ok=True)
     # Per builder: html and dirhtml builds may share a doctree folder, not their pages.
-    work = Path(app.doctreedir) / f"sphinx-kb-search-{app.builder.name}"
+    work = Path(app.doctreedir) / f"{indexer.WORK_PREFIX}{app.builder.name}"
     copies, state_path = work / "pages", work / "state.json"
+    indexer.forget_pending(work)
     settings = {
-        "version": COPY_VERSION,
+        "version": indexer.COPY_VERSION,
         "code": code_digest(),
         "binary": str(binary),
         "site": os.path.abspath(site),
@@ -390,14 +242,20 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     known = known if isinstance(known, dict) else {}
     # Recorded before Pagefind runs: if it fails or is stopped, the next build indexes again.
     write_state(state_path, {**settings, "pages": seen, "indexed": not stale, "fragments": known})
+    synonyms = [list(group.terms) for group in get_catalog(app.env).synonyms]
     if not stale:
-        write_search_file(site, get_catalog(app.env))
+        write_search_file(site, synonyms)
         logger.info("search index: up to date")
+        return
+    job = Job(str(binary), str(site), str(work), settings, seen, known, synonyms)
+    if os.environ.get(indexer.AFTER_BUILD_ENV, "").strip() not in ("", "0"):
+        indexer.leave_for_later(job)
+        logger.info("search index: left for `python -m sphinx_kb.search %s` after this build", app.doctreedir)
         return
     # The build gives back what it no longer needs first (glue/memory.py): Pagefind needs as much again.
     app.emit(INDEXING_STARTS)
     try:
-        pages, seconds, dates = run_pagefind(binary, copies, site, known, work / "words.pickle")
+        pages, seconds = indexer.index_site(job)
     except (OSError, RuntimeError, ValueError, EOFError) as error:
         logger.warning(
             "Pagefind could not index the site, search shows the previous index: %s",
@@ -406,24 +264,4 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
             subtype="search",
         )
         return
-    write_state(state_path, {**settings, "pages": seen, "indexed": True, "fragments": dates})
-    write_search_file(site, get_catalog(app.env))
     logger.info("search index: %d pages indexed by Pagefind in %.1f s", pages, seconds)
-
-
-def write_search_file(site: Path, catalog: Catalog) -> None:
-    """kb-search.json beside the index, on every build: an edit of synonyms.yml changes no page."""
-    path = site / INDEX_DIR / vocabulary.SEARCH_FILE
-    text = vocabulary.search_json(catalog.synonyms, site / INDEX_DIR)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    if path.parent.is_dir():
-        path.write_text(text, encoding="utf-8")
-
-
-def write_state(path: Path, state: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(state), encoding="utf-8")

@@ -33,8 +33,6 @@ from sphinx_kb.version import code_digest
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from sphinx_kb.content.synonyms import SynonymGroup
-
 WORDS_DIR = "kb-words"
 SEARCH_FILE = "kb-search.json"
 # Bump when what fragment_words keeps changes: every fragment is read again.
@@ -118,7 +116,7 @@ def write_vocabulary(index: Path, words: Words) -> None:
             (folder / f"{key}.json").write_text(text, encoding="utf-8")
 
 
-def search_json(groups: list[SynonymGroup], index: Path) -> str:
+def search_json(groups: list[list[str]], index: Path) -> str:
     """kb-search.json: each synonym group's terms, normalized (`Wi-Fi` -> `wi fi`), and the keys
     of the word files of each language in the index folder."""
     words: dict[str, list[str]] = {}
@@ -129,5 +127,5 @@ def search_json(groups: list[SynonymGroup], index: Path) -> str:
                 name[: -len(".json")] for name in os.listdir(folder / language) if name.endswith(".json")
             )
             words[language] = keys
-    data = {"synonyms": [[normalize(term) for term in group.terms] for group in groups], "words": words}
+    data = {"synonyms": [[normalize(term) for term in terms] for terms in groups], "words": words}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

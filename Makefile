@@ -11,7 +11,7 @@ SPHINXOPTS  ?=
 export KB_DRAFTS
 
 .DEFAULT_GOAL := html
-.PHONY: help html dirhtml linkcheck serve serve-html docs check test lint format clean bench restore-mtimes
+.PHONY: help html dirhtml linkcheck serve serve-html docs check test lint format clean bench restore-mtimes messages
 
 help:
 	@echo "make html      build the knowledge base into $(BUILDDIR)/html (KB_DRAFTS=1 to preview drafts)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint      ruff lint and format check, and the package's layer contract (lint-imports)"
 	@echo "make clean     remove $(BUILDDIR)"
 	@echo "make restore-mtimes  before make html with a $(BUILDDIR) restored from a CI cache (docs/deployment.md)"
+	@echo "make messages  update sphinx-kb's message catalogs (sphinx_kb/locale) after changing its words"
 	@echo "make bench     benchmark sphinx-kb against plain Sphinx + MyST (N=1000 posts, BENCHOPTS=...)"
 
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -78,6 +79,15 @@ format: $(BIN)/.installed-test
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# sphinx-kb's own words (content/wording.py): extract them into the template, then merge it into
+# every language's catalog; translators fill in the new entries (docs/configuration.md).
+LOCALE := sphinx_kb/locale
+MESSAGE_KEYWORDS := --no-default-keywords -k text -k count:1,2 -k kb_ -k say -k sayCount:1,2 -k sayWith
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg $(MESSAGE_KEYWORDS) --omit-header --sort-by-file \
+		--project sphinx-kb -o $(LOCALE)/sphinx-kb.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/sphinx-kb.pot -d $(LOCALE) -D sphinx-kb --no-fuzzy-matching
 
 # `make bench N=10000 BENCHOPTS="--jobs 2"`: see benchmarks/README.md.
 N ?= 1000

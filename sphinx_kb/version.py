@@ -6,8 +6,8 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-# The files whose content makes a build: code, templates, styles and scripts.
-_CODE_SUFFIXES = (".py", ".html", ".js", ".css")
+# The files whose content makes a build: code, templates, styles, scripts and the words (.po).
+_CODE_SUFFIXES = (".py", ".html", ".js", ".css", ".po")
 
 
 @cache

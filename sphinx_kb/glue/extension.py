@@ -14,10 +14,20 @@ from sphinx_kb.content.reading import PostCache, build_catalog
 from sphinx_kb.glue import config, inputs, memory, serial_reads, visibility
 from sphinx_kb.glue.reporting import log_problems, report_errors
 from sphinx_kb.outputs import feeds, jsonld, metadata, redirect_pages, site_files, sitemap
-from sphinx_kb.pages import archive, listing, navigation, notfound, post_page, related, sources, tags
+from sphinx_kb.pages import (
+    archive,
+    interface,
+    listing,
+    navigation,
+    notfound,
+    post_page,
+    related,
+    sources,
+    tags,
+)
 from sphinx_kb.search import pagefind
 from sphinx_kb.site.domain import KbDomain, get_domain
-from sphinx_kb.site.settings import layout, site_name
+from sphinx_kb.site.settings import layout, site_name, words
 from sphinx_kb.version import __version__, code_digest
 
 if TYPE_CHECKING:
@@ -36,6 +46,7 @@ def read_catalog(app: Sphinx) -> None:
         title=site_name(app),
         description=app.config.kb_description,
         latest=app.config.kb_latest_posts,
+        words=words(app),
     )
     sources.generate(catalog, settings, app.config.root_doc)
 
@@ -89,6 +100,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", notfound.finish_page, priority=480)
     app.connect("html-page-context", navigation.add_navigation, priority=550)
     app.connect("html-page-context", navigation.page_breadcrumbs)
+    app.connect("html-page-context", interface.add_words)
     app.connect("html-page-context", pagefind.mark_page, priority=600)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)
     app.connect("build-finished", sitemap.write_robots_txt)

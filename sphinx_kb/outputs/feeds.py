@@ -25,7 +25,7 @@ from sphinx.util import logging
 
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name
+from sphinx_kb.site.settings import site_name, words
 from sphinx_kb.site.urls import page_url, site_url
 from sphinx_kb.version import __version__
 
@@ -305,9 +305,9 @@ def build_feed(
     )
     folder = site_url(app) + feed_dir(catalog, category)
     if category is None:
-        subtitle = app.config.kb_description or f"The latest articles of {site}."
+        subtitle = app.config.kb_description or words(app).text("The latest articles of {site}.", site=site)
     else:
-        subtitle = category_description(category, site)
+        subtitle = category_description(category, site, words(app))
 
     generator = FeedGenerator()
     # dc:creator carries the author's plain name in RSS (its <author> must be an e-mail address).

@@ -19,7 +19,7 @@ from sphinx_kb.content.post import first_paragraph, iso_date
 from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name
+from sphinx_kb.site.settings import site_name, words
 from sphinx_kb.site.urls import asset_url, page_url
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sphinx_kb.content.catalog import Catalog
     from sphinx_kb.content.categories import Category
     from sphinx_kb.content.post import Post
+    from sphinx_kb.content.wording import Wording
 
 
 def tag(attribute: str, name: str, content: str) -> str:
@@ -74,9 +75,11 @@ def default_image(app: Sphinx) -> str | None:
     return asset_url(app, default) if default else None
 
 
-def category_description(category: Category, site: str) -> str:
+def category_description(category: Category, site: str, words: Wording) -> str:
     # The same Markdown-to-text reading as a post's excerpt fallback.
-    return first_paragraph(category.description) or f"Articles about {category.name} in {site}."
+    return first_paragraph(category.description) or words.text(
+        "Articles about {category} in {site}.", category=category.name, site=site
+    )
 
 
 def add_page_metadata(
@@ -119,7 +122,7 @@ def add_page_metadata(
         if post.is_draft:
             extra.append(tag("name", "robots", "noindex"))
     elif category is not None:
-        title, description = category.name, category_description(category, site)
+        title, description = category.name, category_description(category, site, words(app))
         page = catalog.category_page_for_docname(pagename)[1]
         if page > 1:
             title = f"{category.name} (page {page} of {catalog.pages_of(category.slug)})"

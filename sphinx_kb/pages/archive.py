@@ -10,9 +10,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_kb.content.archive import archive_docname, groups
+from sphinx_kb.content.archive import UNDATED, archive_docname, groups
 from sphinx_kb.content.browse import archive_pages_of, archive_posts_on_page
-from sphinx_kb.pages.listing import doc_link, human_date, pager, remember
+from sphinx_kb.content.wording import wording
+from sphinx_kb.pages.listing import doc_link, empty_text, pager, remember
 from sphinx_kb.site.domain import get_catalog
 
 if TYPE_CHECKING:
@@ -38,8 +39,9 @@ class ArchiveList(SphinxDirective):
         posts = archive_posts_on_page(catalog, page)
         result: list[nodes.Node] = []
         archive = nodes.container(classes=["kb-archive"])
-        for year, months in groups(posts):
-            archive += heading(year, 2)
+        words = wording(self.config.language)
+        for year, months in groups(posts, words.month):
+            archive += heading(words.text("Undated") if year == UNDATED else year, 2)
             for month, members in months:
                 if month:
                     archive += heading(month, 3)
@@ -48,13 +50,14 @@ class ArchiveList(SphinxDirective):
                     item = nodes.list_item(classes=["kb-archive-entry"])
                     line = nodes.paragraph()
                     if post.date:
-                        text = human_date(post.date)
+                        text = words.date(post.date)
                         line += nodes.inline(text, text, classes=["kb-date"])
                         line += nodes.Text(" ")
                     line += doc_link(self.env.docname, catalog.layout.post_docname(post.slug), post.title)
                     if post.is_draft:
                         line += nodes.Text(" ")
-                        line += nodes.inline("Draft", "Draft", classes=["kb-badge", "kb-badge-draft"])
+                        draft = words.text("Draft")
+                        line += nodes.inline(draft, draft, classes=["kb-badge", "kb-badge-draft"])
                     category = catalog.category_of(post)
                     line += nodes.Text(" · ")
                     line += doc_link(
@@ -67,11 +70,12 @@ class ArchiveList(SphinxDirective):
                     entries += item
                 archive += entries
         if not posts:
-            archive += nodes.paragraph("No articles yet.", "No articles yet.")
+            archive += empty_text(words)
         result.append(archive)
         pages = archive_pages_of(catalog)
         if pages > 1:
-            result.append(pager(self.env.docname, [archive_docname(n) for n in range(1, pages + 1)], page))
+            docnames = [archive_docname(n) for n in range(1, pages + 1)]
+            result.append(pager(self.env.docname, docnames, page, words))
         return result
 
 

@@ -18,9 +18,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_kb.content import browse
-from sphinx_kb.content.post import Date
 from sphinx_kb.content.slugs import slugify
 from sphinx_kb.content.tags import tag_docname, tag_links
+from sphinx_kb.content.wording import Wording, wording
 from sphinx_kb.site.domain import get_catalog, get_domain
 
 logger = logging.getLogger(__name__)
@@ -130,10 +130,6 @@ def known_category(directive: SphinxDirective, catalog: Catalog, name: str) -> s
     return slug
 
 
-def human_date(value: Date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
 def doc_link(refdoc: str, target: str, text: str, classes: list[str] | None = None) -> nodes.Element:
     """A link to another page that Sphinx resolves for the builder (html or dirhtml).
 
@@ -151,12 +147,12 @@ def doc_link(refdoc: str, target: str, text: str, classes: list[str] | None = No
     return nodes.inline("", "", xref, classes=classes) if classes else xref
 
 
-def count_text(count: int) -> str:
-    return f"{count} article" if count == 1 else f"{count} articles"
+def count_text(count: int, words: Wording) -> str:
+    return words.count("{count} article", "{count} articles", count)
 
 
-def reading_time_text(minutes: int) -> str:
-    return f"{minutes} min read"
+def reading_time_text(minutes: int, words: Wording) -> str:
+    return words.text("{minutes} min read", minutes=minutes)
 
 
 def tag_line(catalog: Catalog, post: Post, refdoc: str) -> nodes.inline:
@@ -170,19 +166,26 @@ def tag_line(catalog: Catalog, post: Post, refdoc: str) -> nodes.inline:
 
 
 def post_card(
-    catalog: Catalog, post: Post, refdoc: str, show_category: bool, words_per_minute: int = 230
+    catalog: Catalog,
+    post: Post,
+    refdoc: str,
+    show_category: bool,
+    words: Wording,
+    words_per_minute: int = 230,
 ) -> nodes.container:
     card = nodes.container(classes=["kb-post-card"])
     title = nodes.paragraph(classes=["kb-post-card-title"])
     title += doc_link(refdoc, catalog.layout.post_docname(post.slug), post.title)
     if post.is_draft:
         title += nodes.Text(" ")
-        title += nodes.inline("Draft", "Draft", classes=["kb-badge", "kb-badge-draft"])
+        draft = words.text("Draft")
+        title += nodes.inline(draft, draft, classes=["kb-badge", "kb-badge-draft"])
     card += title
     meta = nodes.paragraph(classes=["kb-post-card-meta"])
     parts: list[nodes.Node] = []
     if post.date:
-        parts.append(nodes.inline(human_date(post.date), human_date(post.date), classes=["kb-date"]))
+        date = words.date(post.date)
+        parts.append(nodes.inline(date, date, classes=["kb-date"]))
     if show_category:
         category = catalog.category_of(post)
         parts.append(
@@ -198,7 +201,7 @@ def post_card(
         card += nodes.paragraph(post.excerpt, post.excerpt, classes=["kb-post-card-excerpt"])
     # Reading time and tags: a line of their own, so the meta line keeps date and category only.
     details = nodes.paragraph(classes=["kb-post-card-details"])
-    minutes = reading_time_text(post.reading_minutes(words_per_minute))
+    minutes = reading_time_text(post.reading_minutes(words_per_minute), words)
     details += nodes.inline(minutes, minutes, classes=["kb-reading-time"])
     if post.tags:
         details += nodes.Text(" · ")
@@ -240,29 +243,37 @@ class PostList(SphinxDirective):
         posts = listed_posts(catalog, key)
         listing = nodes.container(classes=["kb-post-list"])
         words_per_minute = self.config.kb_words_per_minute
+        words = wording(self.config.language)
         for post in posts:
-            listing += post_card(catalog, post, self.env.docname, not slug, words_per_minute)
+            listing += post_card(catalog, post, self.env.docname, not slug, words, words_per_minute)
         if not posts:
-            listing += nodes.paragraph("No articles yet.", "No articles yet.")
+            listing += empty_text(words)
         result: list[nodes.Node] = [listing]
         if len(docnames) > 1:
-            result.append(pager(self.env.docname, docnames, page))
+            result.append(pager(self.env.docname, docnames, page, words))
         return result
 
 
-def pager(refdoc: str, docnames: list[str], page: int) -> nodes.Node:
+def empty_text(words: Wording) -> nodes.paragraph:
+    text = words.text("No articles yet.")
+    return nodes.paragraph(text, text)
+
+
+def pager(refdoc: str, docnames: list[str], page: int, words: Wording) -> nodes.Node:
     """Newer / page n of m / older links between the numbered pages of one listing."""
     pages = len(docnames)
     box = nodes.container(classes=["kb-pager"])
     line = nodes.paragraph()
     if page > 1:
-        line += doc_link(refdoc, docnames[page - 2], "← Newer articles", ["kb-pager-newer"])
+        newer = words.text("← Newer articles")
+        line += doc_link(refdoc, docnames[page - 2], newer, ["kb-pager-newer"])
         line += nodes.Text(" ")
-    status = f"Page {page} of {pages}"
+    status = words.text("Page {page} of {pages}", page=page, pages=pages)
     line += nodes.inline(status, status, classes=["kb-pager-status"])
     if page < pages:
         line += nodes.Text(" ")
-        line += doc_link(refdoc, docnames[page], "Older articles →", ["kb-pager-older"])
+        older = words.text("Older articles →")
+        line += doc_link(refdoc, docnames[page], older, ["kb-pager-older"])
     box += line
     return box
 
@@ -298,7 +309,7 @@ class CategoryList(SphinxDirective):
             head = nodes.paragraph(classes=["kb-category-card-title"])
             head += doc_link(self.env.docname, catalog.layout.category_docname(category.slug), category.name)
             head += nodes.Text(" ")
-            count = count_text(catalog.count(category.slug))
+            count = count_text(catalog.count(category.slug), wording(self.config.language))
             head += nodes.inline(count, count, classes=["kb-count"])
             item += head
             if category.description:

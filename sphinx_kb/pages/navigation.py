@@ -19,6 +19,7 @@ from sphinx_kb.content.browse import archive_page_for_docname, tag_page_for_docn
 from sphinx_kb.content.tags import TAGS_DOC, tag_docname
 from sphinx_kb.pages import notfound, related
 from sphinx_kb.site.domain import get_catalog, get_domain
+from sphinx_kb.site.settings import words
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -69,6 +70,7 @@ class _Tree:
         self.current, self.post = current_category(catalog, pagename)
         self.trail = {c.slug for c in catalog.ancestors(self.current)} if self.current else set()
         self.checkboxes = 0
+        self.words = words(app)
         # The 404 page is served at any URL: its links start from the site root.
         self.absolute = notfound.is_404(app, pagename)
 
@@ -100,8 +102,9 @@ class _Tree:
             box = f"toctree-checkbox-{self.checkboxes}"
             checked = ' checked=""' if trail else ""
             current = ' class="current"' if trail else ""
+            toggle = self.words.text("Toggle navigation of {title}", title=label)
             parts.append(
-                f'<input aria-label="Toggle navigation of {html.escape(label)}" class="toctree-checkbox" '
+                f'<input aria-label="{html.escape(toggle)}" class="toctree-checkbox" '
                 f'id="{box}" name="{box}" role="switch" type="checkbox"{checked}/>'
                 f'<label for="{box}">{EXPAND_ICON}</label>'
                 f"<ul{current}>{''.join(children)}</ul>"
@@ -118,10 +121,13 @@ class _Tree:
             total = self.catalog.count(category.slug)
             if len(self.catalog.posts_in(category.slug)) > self.size:
                 link = self.href(layout.category_docname(category.slug))
+                more = self.words.text(
+                    "All {count} articles in {category} →", count=total, category=category.name
+                )
                 children.append(
                     f'<li class="toctree-l{level + 1} kb-nav-more">'
                     f'<a class="reference internal" href="{link}">'
-                    f"All {total} articles in {html.escape(category.name)} →</a></li>"
+                    f"{html.escape(more)}</a></li>"
                 )
         count = f' <span class="kb-count">{self.catalog.count(category.slug)}</span>'
         docname = layout.category_docname(category.slug)
@@ -171,8 +177,8 @@ def browse_links(tree: _Tree) -> list[dict[str, Any]]:
     here_tag = tag_page_for_docname(catalog, tree.pagename)[0] is not None or tree.pagename == TAGS_DOC
     here_archive = archive_page_for_docname(catalog, tree.pagename) > 0
     return [
-        {"href": tree.href(TAGS_DOC), "title": "Tags", "current": here_tag},
-        {"href": tree.href(ARCHIVE_DOC), "title": "Archive", "current": here_archive},
+        {"href": tree.href(TAGS_DOC), "title": tree.words.text("Tags"), "current": here_tag},
+        {"href": tree.href(ARCHIVE_DOC), "title": tree.words.text("Archive"), "current": here_archive},
     ]
 
 
@@ -239,10 +245,13 @@ def browse_breadcrumbs(app: Sphinx, catalog: Catalog, pagename: str, context: di
     """Home › Tags › a tag's page, and page 2, 3, ... of the archive or a tag under page 1."""
     tag, page = tag_page_for_docname(catalog, pagename)
     chain: list[tuple[str, str]] = []
+    text = words(app).text
     if tag is not None:
-        chain = [(TAGS_DOC, "Tags")] + ([(tag_docname(tag.slug), f"Tag: {tag.name}")] if page > 1 else [])
+        chain = [(TAGS_DOC, text("Tags"))]
+        if page > 1:
+            chain.append((tag_docname(tag.slug), text("Tag: {name}", name=tag.name)))
     elif archive_page_for_docname(catalog, pagename) > 1:
-        chain = [(ARCHIVE_DOC, "Archive")]
+        chain = [(ARCHIVE_DOC, text("Archive"))]
     if chain:
         set_parents(app, pagename, context, chain)
 

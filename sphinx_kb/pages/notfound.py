@@ -22,6 +22,7 @@ from docutils import nodes
 from sphinx.builders.dirhtml import DirectoryHTMLBuilder
 
 from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.site.settings import words
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,16 +69,28 @@ def page_body(app: Sphinx) -> str:
         f"{html.escape(c.name)}</a></li>"
         for c in catalog.children(None)
     )
+    text = words(app).text
+    home, search = (html.escape(absolute_uri(app, docname)) for docname in (app.config.root_doc, "search"))
+    title, why, go_home, go_search = (
+        html.escape(message)
+        for message in (
+            text("Page not found"),
+            text("There is no page at this address: it may have moved, or the link may be mistyped."),
+            text("Go to the home page"),
+            text("Search the knowledge base"),
+        )
+    )
     parts = [
-        "<h1>Page not found</h1>",
-        "<p>There is no page at this address: it may have moved, or the link may be mistyped.</p>",
+        f"<h1>{title}</h1>",
+        f"<p>{why}</p>",
         "<ul>",
-        f'<li><a href="{html.escape(absolute_uri(app, app.config.root_doc))}">Go to the home page</a></li>',
-        f'<li><a href="{html.escape(absolute_uri(app, "search"))}">Search the knowledge base</a></li>',
+        f'<li><a href="{home}">{go_home}</a></li>',
+        f'<li><a href="{search}">{go_search}</a></li>',
         "</ul>",
     ]
     if categories:
-        parts += ["<h2>Browse the categories</h2>", f'<ul class="kb-not-found-categories">{categories}</ul>']
+        heading = html.escape(text("Browse the categories"))
+        parts += [f"<h2>{heading}</h2>", f'<ul class="kb-not-found-categories">{categories}</ul>']
     return "\n".join(parts)
 
 
@@ -95,6 +108,7 @@ def finish_page(
     context["metatags"] = context.get("metatags", "") + '<meta name="robots" content="noindex" />\n'
     if doctree is None and app.config.notfound_context == app.config.values["notfound_context"].default:
         context["body"] = page_body(app)
+        context["title"] = words(app).text("Page not found")
 
 
 def rooted(directory: str, uri: str) -> str:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinx_kb.content.tags import tag_links
-from sphinx_kb.pages.listing import human_date, reading_time_text
+from sphinx_kb.content.wording import wording
+from sphinx_kb.pages.listing import reading_time_text
 from sphinx_kb.pages.related import related_posts
 from sphinx_kb.site.domain import get_catalog
 
@@ -62,9 +63,11 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
 
     header: list[nodes.Node] = [post_header(slug=post.slug)]
     if post.is_draft:
+        words = wording(app.config.language)
         banner = nodes.admonition(classes=["caution", "kb-draft-banner"])
-        banner += nodes.title("Draft", "Draft")
-        text = "This article is a draft: it is shown only in preview builds and is not published."
+        draft = words.text("Draft")
+        banner += nodes.title(draft, draft)
+        text = words.text("This article is a draft: it is shown only in preview builds and is not published.")
         banner += nodes.paragraph(text, text)
         header.append(banner)
     main[1:1] = header
@@ -74,6 +77,7 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
 
 def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """doctree-resolved: the category link, dates and author from the current catalog."""
+    words = wording(app.config.language)
     for placeholder in list(doctree.findall(post_header)):
         catalog = get_catalog(app.env)
         post = catalog.posts.get(placeholder["slug"])
@@ -91,9 +95,9 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
         )
         parts: list[nodes.Node] = [link]
         if post.date:
-            parts.append(nodes.inline("", human_date(post.date), classes=["kb-date"]))
+            parts.append(nodes.inline("", words.date(post.date), classes=["kb-date"]))
         if post.updated and post.updated != post.date:
-            text = f"Updated {human_date(post.updated)}"
+            text = words.text("Updated {date}", date=words.date(post.updated))
             parts.append(nodes.inline("", text, classes=["kb-updated"]))
         author = catalog.authors.resolve(post.author)
         if author is not None:
@@ -101,12 +105,16 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
             name: nodes.Node = nodes.Text(author.name)
             if author.url:
                 name = nodes.reference(author.name, author.name, refuri=author.url)
-            parts.append(nodes.inline("", "By ", name, classes=["kb-author"]))
+            before, _, after = words.text("By {author}").partition("{author}")
+            byline = nodes.inline("", before, name, classes=["kb-author"])
+            if after:
+                byline += nodes.Text(after)
+            parts.append(byline)
         # Reading time (as on the post's cards) and word count: from the catalog, like the rest.
-        minutes = reading_time_text(post.reading_minutes(app.config.kb_words_per_minute))
+        minutes = reading_time_text(post.reading_minutes(app.config.kb_words_per_minute), words)
         parts.append(nodes.inline("", minutes, classes=["kb-reading-time"]))
-        words = f"{post.words:,} word" + ("" if post.words == 1 else "s")
-        parts.append(nodes.inline("", words, classes=["kb-word-count"]))
+        count = words.count("{number} word", "{number} words", post.words, number=words.number(post.words))
+        parts.append(nodes.inline("", count, classes=["kb-word-count"]))
         for index, part in enumerate(parts):
             if index:
                 line += nodes.inline("", " · ", classes=["kb-sep"])
@@ -117,7 +125,7 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
         links = tag_links(post)
         if links:
             tags = nodes.paragraph()
-            label = "Tags:" if len(links) > 1 else "Tag:"
+            label = words.text("Tags:") if len(links) > 1 else words.text("Tag:")
             tags += nodes.inline("", label, classes=["kb-tags-label"])
             for text, target in links:
                 tags += nodes.Text(" ")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinx_kb.pages.listing import human_date
+from sphinx_kb.content.wording import wording
 from sphinx_kb.site.domain import get_catalog
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 WINDOW = 6
 UNDATED = 10**9
 NO_TAGS: frozenset[str] = frozenset()
-HEADING = "Related articles"
 
 
 class related_posts(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
@@ -83,7 +82,9 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         box = nodes.container(classes=["kb-related"])
         # A rubric (<p class="rubric">), not a heading: the post's own outline stays the author's.
-        box += nodes.rubric(HEADING, HEADING, classes=["kb-related-heading"])
+        words = wording(app.config.language)
+        heading = words.text("Related articles")
+        box += nodes.rubric(heading, heading, classes=["kb-related-heading"])
         items = nodes.bullet_list(classes=["kb-related-list"])
         for other in found:
             line = nodes.paragraph()
@@ -91,7 +92,7 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             line += nodes.reference(other.title, other.title, refuri=uri, internal=True)
             if other.date:
                 line += nodes.Text(" ")
-                line += nodes.inline("", human_date(other.date), classes=["kb-date"])
+                line += nodes.inline("", words.date(other.date), classes=["kb-date"])
             items += nodes.list_item("", line, classes=["kb-related-item"])
         box += items
         placeholder.replace_self(box)

@@ -10,7 +10,7 @@ preview that watches the folder does not loop.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from sphinx_kb.content.browse import (
     tag_pages_of,
 )
 from sphinx_kb.content.tags import TAG_DIR, TAGS_DOC, Tag, tag_docname
+from sphinx_kb.content.wording import Wording, wording
 from sphinx_kb.pages.markdown import escape
 
 if TYPE_CHECKING:
@@ -40,31 +41,44 @@ class HomeSettings:
     title: str
     description: str
     latest: int
+    # The words of the generated pages' titles and descriptions, in the site's language.
+    words: Wording = field(default_factory=lambda: wording("en"))
 
 
 def directive(name: str, **options: object) -> list[str]:
     return [f"```{{{name}}}", *(f":{key}: {value}" for key, value in options.items()), "```", ""]
 
 
-def category_page(catalog: Catalog, category: Category) -> str:
+def category_page(catalog: Catalog, category: Category, words: Wording) -> str:
     children = catalog.children(category.slug)
     posts = catalog.posts_in(category.slug)
     parts = [MARKER, "", f"# {escape(category.name)}", ""]
     if category.description:
         parts += [category.description, ""]
     if children:
-        parts += ["## Subcategories", "", *directive("kb-categories", parent=category.slug)]
+        subcategories = escape(words.text("Subcategories"))
+        parts += [f"## {subcategories}", "", *directive("kb-categories", parent=category.slug)]
     if posts:
-        parts += ["## Articles", "", *directive("kb-posts", category=category.slug)]
+        articles = escape(words.text("Articles"))
+        parts += [f"## {articles}", "", *directive("kb-posts", category=category.slug)]
     # The toctree holds every post (structure: breadcrumbs, prev/next); the listing shows a page.
     entries = [c.slug for c in children] + [f"/{catalog.layout.post_docname(p.slug)}" for p in posts]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)
 
 
-def category_next_page(category: Category, page: int, pages: int) -> str:
+def page_title(title: str, page: int, pages: int, words: Wording) -> str:
+    """`Archive`, then `Archive (page 2 of 5)`."""
+    return (
+        title
+        if page == 1
+        else words.text("{title} (page {page} of {pages})", title=title, page=page, pages=pages)
+    )
+
+
+def category_next_page(category: Category, page: int, pages: int, words: Wording) -> str:
     """Page 2, 3, ... of a category's listing: orphans, reached through the pager links."""
-    title = f"{category.name} (page {page} of {pages})"
+    title = page_title(category.name, page, pages, words)
     parts = ["---", "orphan: true", "---", MARKER, "", f"# {escape(title)}", ""]
     parts += directive("kb-posts", category=category.slug, page=page)
     return "\n".join(parts)
@@ -79,32 +93,38 @@ def orphan(description: str) -> list[str]:
     return ["---", json.dumps(matter, ensure_ascii=False), "---"]
 
 
-def tags_page() -> str:
+def tags_page(words: Wording) -> str:
     """The tag index: every tag with its count (the kb-tags directive renders them)."""
-    head = orphan("Every tag of the knowledge base, with its number of articles.")
-    return "\n".join([*head, MARKER, "", "# Tags", "", *directive("kb-tags")])
+    head = orphan(words.text("Every tag of the knowledge base, with its number of articles."))
+    title = escape(words.text("Tags"))
+    return "\n".join([*head, MARKER, "", f"# {title}", "", *directive("kb-tags")])
 
 
-def tag_page(tag: Tag, page: int, pages: int) -> str:
-    title = f"Tag: {tag.name}" + (f" (page {page} of {pages})" if page > 1 else "")
+def tag_page(tag: Tag, page: int, pages: int, words: Wording) -> str:
+    title = page_title(words.text("Tag: {name}", name=tag.name), page, pages, words)
     options: dict[str, object] = {"tag": tag.slug}
     if page > 1:
         options["page"] = page
-    head = orphan(f"Articles tagged “{tag.name}”, newest first.")
+    head = orphan(words.text("Articles tagged “{name}”, newest first.", name=tag.name))
     return "\n".join([*head, MARKER, "", f"# {escape(title)}", "", *directive("kb-posts", **options)])
 
 
-def archive_page(page: int, pages: int) -> str:
-    title = "Archive" + (f" (page {page} of {pages})" if page > 1 else "")
+def archive_page(page: int, pages: int, words: Wording) -> str:
+    title = page_title(words.text("Archive"), page, pages, words)
     options = {"page": page} if page > 1 else {}
-    head = orphan("Every article of the knowledge base by year and month, newest first.")
-    return "\n".join([*head, MARKER, "", f"# {title}", "", *directive("kb-archive", **options)])
+    head = orphan(words.text("Every article of the knowledge base by year and month, newest first."))
+    return "\n".join([*head, MARKER, "", f"# {escape(title)}", "", *directive("kb-archive", **options)])
 
 
-def browse_links(root_doc: str) -> list[str]:
+def browse_links(root_doc: str, words: Wording) -> list[str]:
     """The home page's line that leads to the tag index and the archive."""
     up = "../" * root_doc.count("/")
-    return [f"Browse [all tags]({up}{TAGS_DOC}.md) or [the archive]({up}{ARCHIVE_DOC}.md).", ""]
+    line = words.text(
+        "Browse [all tags]({tags}) or [the archive]({archive}).",
+        tags=f"{up}{TAGS_DOC}.md",
+        archive=f"{up}{ARCHIVE_DOC}.md",
+    )
+    return [line, ""]
 
 
 def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index") -> str:
@@ -112,12 +132,15 @@ def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index")
     parts = [MARKER, "", f"# {escape(settings.title)}", ""]
     if settings.description:
         parts += [escape(settings.description), ""]
+    words = settings.words
     if top:
-        parts += ["## Categories", "", *directive("kb-categories")]
+        categories = escape(words.text("Categories"))
+        parts += [f"## {categories}", "", *directive("kb-categories")]
     if catalog.visible_posts and settings.latest > 0:
-        parts += ["## Latest articles", "", *directive("kb-posts", latest=settings.latest)]
+        latest = escape(words.text("Latest articles"))
+        parts += [f"## {latest}", "", *directive("kb-posts", latest=settings.latest)]
     if catalog.visible_posts:
-        parts += browse_links(root_doc)
+        parts += browse_links(root_doc, words)
     entries = [catalog.layout.category_docname(c.slug) for c in top]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)
@@ -143,17 +166,17 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def browse_pages(catalog: Catalog) -> dict[Path, str]:
+def browse_pages(catalog: Catalog, words: Wording) -> dict[Path, str]:
     """The tag index, the tag pages and the archive pages (tags.py, archive.py), by file."""
     srcdir = catalog.layout.srcdir
-    wanted = {srcdir / f"{TAGS_DOC}.md": tags_page()}
+    wanted = {srcdir / f"{TAGS_DOC}.md": tags_page(words)}
     for tag in catalog.tag_index.tags.values():
         pages = tag_pages_of(catalog, tag.slug)
         for page in range(1, pages + 1):
-            wanted[srcdir / f"{tag_docname(tag.slug, page)}.md"] = tag_page(tag, page, pages)
+            wanted[srcdir / f"{tag_docname(tag.slug, page)}.md"] = tag_page(tag, page, pages, words)
     pages = archive_pages_of(catalog)
     for page in range(1, pages + 1):
-        wanted[srcdir / f"{archive_docname(page)}.md"] = archive_page(page, pages)
+        wanted[srcdir / f"{archive_docname(page)}.md"] = archive_page(page, pages, words)
     remove_stale(srcdir / TAG_DIR, wanted)
     remove_stale(srcdir / ARCHIVE_DOC, wanted)
     return wanted
@@ -185,13 +208,13 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
     category_dir = srcdir / catalog.layout.category_dir
     wanted = {}
     for category in catalog.listed_categories:
-        wanted[category_dir / f"{category.slug}.md"] = category_page(catalog, category)
+        wanted[category_dir / f"{category.slug}.md"] = category_page(catalog, category, settings.words)
         pages = catalog.pages_of(category.slug)
         for page in range(2, pages + 1):
             path = srcdir / f"{catalog.layout.category_docname(category.slug, page)}.md"
-            wanted[path] = category_next_page(category, page, pages)
+            wanted[path] = category_next_page(category, page, pages, settings.words)
     remove_stale(category_dir, wanted)
-    wanted.update(browse_pages(catalog))
+    wanted.update(browse_pages(catalog, settings.words))
     for path, text in wanted.items():
         if path.exists() and not is_generated(path):
             logger.warning(

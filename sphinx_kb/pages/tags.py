@@ -9,15 +9,12 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_kb.content.tags import tag_docname
-from sphinx_kb.pages.listing import doc_link, remember
+from sphinx_kb.content.wording import wording
+from sphinx_kb.pages.listing import count_text, doc_link, remember
 from sphinx_kb.site.domain import get_catalog
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-
-def tag_count_text(count: int) -> str:
-    return f"{count} article" if count == 1 else f"{count} articles"
 
 
 class TagList(SphinxDirective):
@@ -30,15 +27,17 @@ class TagList(SphinxDirective):
         catalog = get_catalog(self.env)
         remember(self.env, "tags:")
         tags = list(catalog.tag_index.tags.values())
+        words = wording(self.config.language)
         if not tags:
-            return [nodes.paragraph("No tags yet.", "No tags yet.")]
+            text = words.text("No tags yet.")
+            return [nodes.paragraph(text, text)]
         listing = nodes.bullet_list(classes=["kb-tag-list"])
         for tag in tags:
             item = nodes.list_item(classes=["kb-tag-item"])
             line = nodes.paragraph()
             line += doc_link(self.env.docname, tag_docname(tag.slug), tag.name, ["kb-tag"])
             line += nodes.Text(" ")
-            count = tag_count_text(len(tag.posts))
+            count = count_text(len(tag.posts), words)
             line += nodes.inline(count, count, classes=["kb-count"])
             item += line
             listing += item

@@ -26,14 +26,13 @@ from sphinx.util import logging
 
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.outputs.sitemap import NOT_LISTED
-from sphinx_kb.pages.listing import human_date
 from sphinx_kb.pages.sources import is_browse_page
 from sphinx_kb.search import indexer
 from sphinx_kb.search.indexer import INDEX_DIR, Job, read_state, sync_copies, write_search_file, write_state
 from sphinx_kb.search.order import NEWEST_FILE
 from sphinx_kb.search.vocabulary import WORDS_DIR
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import pagefind_binary, site_name
+from sphinx_kb.site.settings import pagefind_binary, site_name, words
 from sphinx_kb.version import code_digest
 
 if TYPE_CHECKING:
@@ -131,7 +130,7 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     # Shown when a search finds nothing: the newest articles (drafts are never search results).
     published = (p for p in catalog.visible_posts if not p.is_draft)
     recent = [
-        (p.title, layout.post_docname(p.slug), human_date(p.date) if p.date else "")
+        (p.title, layout.post_docname(p.slug), words(app).date(p.date) if p.date else "")
         for p in itertools.islice(published, RECENT_ON_EMPTY)
     ]
     context = {
@@ -180,7 +179,7 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
     if category is not None:
         if page > 1:
             return "", ""  # page 1 stands for the category; the cards are not indexed anyway
-        description = category_description(category, site_name(app))
+        description = category_description(category, site_name(app), words(app))
         meta = {"title": category.name, "description": description, "kind": "category"}
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]

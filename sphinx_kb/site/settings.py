@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from sphinx_kb.content.options import layout_from
+from sphinx_kb.content.wording import Wording, wording
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 def site_name(app: Sphinx) -> str:
     """The knowledge base's name: the home page's title, og:site_name, the social cards."""
     return str(app.config.html_title or app.config.project)
+
+
+def words(app: Sphinx) -> Wording:
+    """sphinx-kb's words in the site's language (`language` in conf.py)."""
+    return wording(app.config.language)
 
 
 def layout(app: Sphinx) -> Layout:

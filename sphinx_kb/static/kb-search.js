@@ -9,6 +9,38 @@
   const MORE_PAGE = 10;
   const POPUP_SIZE = 6;
   const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
+  const LANG = document.documentElement.lang || "en";
+  // sphinx-kb's words in the page's language: the page carries their translations as JSON
+  // (content/wording.py); a page in English carries none.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById("kb-words")?.textContent || "{}");
+    } catch {
+      return {};
+    }
+  })();
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
+  function say(message, values = {}) {
+    return fill(typeof WORDS[message] === "string" ? WORDS[message] : message, values);
+  }
+
+  // A message whose form depends on a number: the translations by plural category ("one", "other").
+  function sayCount(singular, plural, count, values = {}) {
+    const forms = WORDS[singular];
+    let text = count === 1 ? singular : plural;
+    if (forms && typeof forms === "object") text = forms[new Intl.PluralRules(LANG).select(count)] ?? forms.other;
+    return fill(text, { count, ...values });
+  }
+
+  // A message with an element in it: "Did you mean {suggestion}?" gives "Did you mean ", the element, "?".
+  function sayWith(message, key, node, values = {}) {
+    const [before, after] = say(message, values).split(`{${key}}`);
+    return [before, node, after ?? ""].filter((part) => part !== "");
+  }
   let pagefindLoad = null;
 
   function loadPagefind() {
@@ -31,8 +63,8 @@
 
   function unavailableText(error) {
     return error && error.message === "file"
-      ? "Search needs the site served over HTTP: run `make serve` and open the address it prints."
-      : "Search is not available right now: the search index could not be loaded.";
+      ? say("Search needs the site served over HTTP: run `make serve` and open the address it prints.")
+      : say("Search is not available right now: the search index could not be loaded.");
   }
 
   // Pagefind's excerpt is HTML with <mark> around the matches: keep the text and the marks, nothing else.
@@ -64,12 +96,12 @@
     const date = new Date(`${iso}T00:00:00`);
     return Number.isNaN(date.getTime())
       ? iso
-      : date.toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+      : date.toLocaleDateString(LANG, { year: "numeric", month: "long", day: "numeric" });
   }
 
   function resultLabel(data) {
     const meta = data.meta || {};
-    if (meta.kind === "category") return "Category";
+    if (meta.kind === "category") return say("Category");
     return [meta.category, humanDate(meta.date)].filter(Boolean).join(" · ");
   }
 
@@ -410,16 +442,15 @@
   function readingNote(search, query, insteadHref) {
     const note = document.createDocumentFragment();
     if (!search.showing || (!search.corrections.length && !search.ignored.length)) return null;
-    note.append("Showing results for ");
-    note.append(element("strong", "kb-search-showing", search.showing.join(" ")));
+    const showing = element("strong", "kb-search-showing", search.showing.join(" "));
+    note.append(...sayWith("Showing results for {words}", "words", showing));
     if (search.corrections.length) {
-      note.append("; search instead for ");
       const instead = element("a", "kb-search-instead", query);
       instead.href = insteadHref;
-      note.append(instead);
+      note.append(...sayWith("; search instead for {query}", "query", instead));
     }
     const left = search.ignored.filter((word) => !search.corrections.some(([typed]) => typed === word));
-    if (left.length) note.append(` (left out: ${left.join(", ")})`);
+    if (left.length) note.append(say(" (left out: {words})", { words: left.join(", ") }));
     note.append(".");
     return note;
   }
@@ -505,10 +536,10 @@
 
     function showStatus(search) {
       const query = input.value.trim();
-      const what = query ? `for “${query}”` : "";
+      const what = query ? say("for “{query}”", { query }) : "";
       const filtered = [category.value, tag?.value].filter(Boolean);
-      const where = filtered.length ? `in ${filtered.join(", ")}` : "";
-      const head = results.length ? `${results.length} result${results.length === 1 ? "" : "s"}` : "No results";
+      const where = filtered.length ? say("in {filters}", { filters: filtered.join(", ") }) : "";
+      const head = results.length ? sayCount("{count} result", "{count} results", results.length) : say("No results");
       status.replaceChildren(`${[head, what, where].filter(Boolean).join(" ")}.`);
       const note = readingNote(search, query, searchHref(query, true));
       if (note && results.length) {
@@ -517,12 +548,14 @@
         // Nothing at all: a spelling suggestion, wider filters, and the way to browse.
         const fixes = search.corrections.length ? search.showing.join(" ") : "";
         if (fixes) {
-          status.append(" Did you mean ");
           const suggestion = element("a", "kb-search-suggestion", fixes);
           suggestion.href = searchHref(fixes, false);
-          status.append(suggestion, "?");
+          status.append(" ", ...sayWith("Did you mean {suggestion}?", "suggestion", suggestion));
         }
-        status.append(filtered.length ? " Try other words, or remove the filters." : " Try other words, or browse below.");
+        status.append(
+          " ",
+          filtered.length ? say("Try other words, or remove the filters.") : say("Try other words, or browse below."),
+        );
       }
       if (help) help.hidden = results.length > 0 || !query;
     }
@@ -548,7 +581,7 @@
       if (search === null) {
         if (!input.value.trim() && !category.value && !tag?.value) {
           list.replaceChildren();
-          status.textContent = "Type to search the knowledge base.";
+          status.textContent = say("Type to search the knowledge base.");
           more.hidden = true;
           if (help) help.hidden = true;
           updateCounts(null);
@@ -612,7 +645,7 @@
       input.focus();
     });
     if (input.value || category.value || tag?.value) update();
-    else status.textContent = "Type to search the knowledge base.";
+    else status.textContent = say("Type to search the knowledge base.");
     input.focus();
     return {
       input,
@@ -672,7 +705,7 @@
     popup.hidden = true;
     const list = element("ul", "kb-search-popup-list");
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Search results");
+    list.setAttribute("aria-label", say("Search results"));
     const note = element("p", "kb-search-popup-note");
     note.setAttribute("role", "status");
     note.setAttribute("aria-live", "polite");
@@ -755,8 +788,8 @@
       const asTyped = new URL(target);
       asTyped.searchParams.set("exact", "1");
       note.textContent = search.results.length
-        ? `${search.results.length} result${search.results.length === 1 ? "" : "s"}.`
-        : `No results for “${query}”.`;
+        ? `${sayCount("{count} result", "{count} results", search.results.length)}.`
+        : say("No results for “{query}”.", { query });
       const reading = readingNote(search, query, asTyped.href);
       if (reading && search.results.length) {
         note.append(" ", reading);
@@ -765,10 +798,10 @@
         fixed.searchParams.set("q", search.showing.join(" "));
         const suggestion = element("a", "kb-search-suggestion", search.showing.join(" "));
         suggestion.href = fixed.href;
-        note.append(" Did you mean ", suggestion, "?");
+        note.append(" ", ...sayWith("Did you mean {suggestion}?", "suggestion", suggestion));
       }
       all.href = target.href;
-      all.textContent = search.results.length > POPUP_SIZE ? "See all results" : "Open the search page";
+      all.textContent = search.results.length > POPUP_SIZE ? say("See all results") : say("Open the search page");
       all.hidden = false;
       active = -1;
       open();

@@ -6,6 +6,8 @@ project = "NorthStar Knowledge Base"
 author = "NorthStar Technology Group"
 copyright = "2026, NorthStar Technology Group"
 language = "en"
+# Articles are also published in German: `blog/<slug>.de.md` (docs/translations.md).
+kb_languages = ["en", "de"]
 
 # The public address of the site: canonical links, Open Graph URLs and the sitemap use it.
 # On Read the Docs, the address it publishes this build at.

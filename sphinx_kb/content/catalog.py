@@ -39,13 +39,22 @@ class Layout:
     posts_per_page: int = 20
     # Posts without an image get a drawn card (else the site's default image).
     social_cards: bool = True
+    # The site's language, and the other languages posts are translated into (options.py).
+    language: str = "en"
+    languages: tuple[str, ...] = ()
 
     @property
     def posts_path(self) -> Path:
         return self.srcdir / self.posts_dir
 
-    def post_docname(self, slug: str) -> str:
+    def post_docname(self, slug: str, language: str = "") -> str:
+        """`blog/<slug>`; a translation's `<language>/blog/<slug>` (read from `blog/<slug>.<language>.md`)."""
+        if language and language != self.language:
+            return f"{language}/{self.posts_dir}/{slug}"
         return f"{self.posts_dir}/{slug}"
+
+    def docname_of(self, post: Post) -> str:
+        return self.post_docname(post.slug, post.language)
 
     def page_count(self, posts: int) -> int:
         """How many listing pages `posts` posts fill (category, tag and archive pages alike)."""
@@ -76,6 +85,8 @@ class Catalog:
     authors: Authors = field(default_factory=Authors)
     # Groups of words that mean the same to readers (synonyms.yml), for search.
     synonyms: list[SynonymGroup] = field(default_factory=list)
+    # Valid translations, drafts included: slug -> language -> the post in that language.
+    translations: dict[str, dict[str, Post]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -86,6 +97,34 @@ class Catalog:
         """Posts that become pages, newest first."""
         shown = [p for p in self.posts.values() if self.layout.show_drafts or not p.is_draft]
         return sorted(shown, key=lambda p: p.sort_key)
+
+    @cached_property
+    def visible_translations(self) -> list[Post]:
+        """Translations that become pages, newest first."""
+        shown = [
+            post
+            for versions in self.translations.values()
+            for post in versions.values()
+            if self.layout.show_drafts or not post.is_draft
+        ]
+        return sorted(shown, key=lambda p: p.sort_key)
+
+    def versions(self, slug: str) -> dict[str, Post]:
+        """The article in each language it is published in, the site's language first, then in
+        the order of kb_languages; {} when it has no translation (one version is no choice)."""
+        found = self.translations.get(slug)
+        if not found:
+            return {}
+        shown = self.layout.show_drafts
+        result: dict[str, Post] = {}
+        original = self.posts.get(slug)
+        if original is not None and (shown or not original.is_draft):
+            result[self.layout.language] = original
+        for language in self.layout.languages:
+            post = found.get(language)
+            if post is not None and (shown or not post.is_draft):
+                result[language] = post
+        return result if len(result) > 1 else {}
 
     @cached_property
     def _by_category(self) -> dict[str, list[Post]]:
@@ -179,11 +218,22 @@ class Catalog:
             stack.extend(reversed(self.children(category.slug)))
         return result
 
+    def post_in(self, slug: str, language: str = "") -> Post | None:
+        """The post, or its translation into `language`."""
+        if not language or language == self.layout.language:
+            return self.posts.get(slug)
+        return self.translations.get(slug, {}).get(language)
+
     def post_for_docname(self, docname: str) -> Post | None:
+        """The post (or translation: `<language>/blog/<slug>`) a page shows."""
         prefix = self.layout.posts_dir + "/"
-        if not docname.startswith(prefix):
-            return None
-        post = self.posts.get(docname[len(prefix) :])
+        post: Post | None = None
+        if docname.startswith(prefix):
+            post = self.posts.get(docname[len(prefix) :])
+        elif self.translations:
+            language, _, rest = docname.partition("/")
+            if language in self.layout.languages and rest.startswith(prefix):
+                post = self.translations.get(rest[len(prefix) :], {}).get(language)
         return post if post is not None and docname not in self.excluded else None
 
     def category_for_docname(self, docname: str) -> Category | None:

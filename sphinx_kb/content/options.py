@@ -52,7 +52,30 @@ OPTIONS: dict[str, tuple[object, str]] = {
     # html builder: a redirect page at blog/<slug>/index.html for every post, so that the old
     # extensionless `/blog/<slug>` reaches it on hosts that do not try `.html` (outputs/redirect_pages.py).
     "kb_extensionless_redirects": (True, ""),
+    # The site's languages (`language` first, added when missing): a post in another one is a
+    # translation, `<slug>.<language>.md`, published under `<language>/` (docs/translations.md).
+    "kb_languages": ([], "env"),
 }
+
+
+def site_languages(values: Mapping[str, Any] | Any) -> tuple[str, tuple[str, ...]]:
+    """(the site's language, the other declared languages), from `language` and `kb_languages`."""
+    get = (
+        values.get if isinstance(values, dict) else lambda name, default=None: getattr(values, name, default)
+    )
+    default = language_code(get("language", None) or "en")
+    others: list[str] = []
+    declared = get("kb_languages", None) or []
+    for code in [declared] if isinstance(declared, str) else declared:
+        code = language_code(str(code))
+        if code and code != default and code not in others:
+            others.append(code)
+    return default, tuple(others)
+
+
+def language_code(code: str) -> str:
+    """How a language is written in file names and URLs: `de`, `pt-br` (from `pt_BR`)."""
+    return code.strip().lower().replace("_", "-")
 
 
 def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
@@ -61,8 +84,11 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
     def get(name: str) -> Any:
         return values.get(name, OPTIONS[name][0]) if isinstance(values, dict) else getattr(values, name)
 
+    language, languages = site_languages(values)
     return Layout(
         srcdir=srcdir,
+        language=language,
+        languages=languages,
         posts_dir=str(get("kb_posts_dir")).strip("/"),
         categories_file=str(get("kb_categories_file")),
         authors_file=str(get("kb_authors_file")),

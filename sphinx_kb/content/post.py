@@ -79,6 +79,8 @@ class Post:
     words: int = 0
     # 1-based line of each front-matter key, keyed by our field name.
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # A translation's language (`<slug>.<language>.md`); "" for a post in the site's language.
+    language: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -218,12 +220,21 @@ def count_words(body: str) -> int:
     return len(text.translate(_PUNCTUATION).split())
 
 
+def translation_language(path: Path) -> str:
+    """`de` for `<slug>.de.md`, a translation; "" for `<slug>.md` (a slug has no dot)."""
+    return path.stem.rpartition(".")[2].lower() if "." in path.stem else ""
+
+
 def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | None, list[Problem]]:
     """Read one post. Returns the Post (None when it must be left out) and every problem found.
 
+    A translation (`<slug>.<language>.md`, see translation_language) may leave out its category:
+    the catalog gives it the original's (reading.py), with its author and ogImage.
     `words=False` leaves the word count at 0: `kb check` shows no reading times, and counting
     is most of the cost of parsing a post."""
     problems: list[Problem] = []
+    language = translation_language(path)
+    stem = path.stem.rpartition(".")[0] if language else path.stem
 
     def problem(
         subtype: str, message: str, fix: str, line: int | None, severity: Severity = Severity.ERROR
@@ -302,6 +313,8 @@ def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | Non
         for name in ("title", "slug", "category", "excerpt", "description", "author", "ogImage")
     )
     for name, value in (("title", title), ("slug", slug), ("category", category)):
+        if language and name in ("slug", "category"):
+            continue  # a translation's slug is its file's, its category may be the original's
         if value is None and name not in invalid:
             problem(
                 "missing-field",
@@ -321,11 +334,12 @@ def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | Non
                 f"use `{slugify(slug)}`" if slugify(slug) else "use e.g. `my-first-post`",
                 lines["slug"],
             )
-        elif slug != path.stem:
+        elif slug != stem:
+            renamed = f"{slug}.{language}.md" if language else f"{slug}.md"
             problem(
                 "slug",
                 f"slug `{slug}` does not match the file name `{path.name}`",
-                f"rename the file to `{slug}.md` or set `slug: {path.stem}`",
+                f"rename the file to `{renamed}` or set `slug: {stem}`",
                 lines["slug"],
             )
 
@@ -444,13 +458,16 @@ def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | Non
         path, values.get("redirect_from"), lines.get("redirect_from")
     )
     problems.extend(redirect_problems)
-    if fatal or not (title and slug and category):
+    if language:
+        slug = slug or stem
+        category = category or ""
+    if fatal or not (title and slug and (category or language)):
         return None, problems
     post = Post(
         path=path,
         slug=slug,
         title=title,
-        category=category,
+        category=category or "",
         excerpt=excerpt or "",
         status=status,
         og_image=og_image,
@@ -463,6 +480,7 @@ def parse_post(path: Path, text: str, *, words: bool = True) -> tuple[Post | Non
         excerpt_from_body=excerpt_from_body,
         words=count_words(matter.body) if words else 0,
         lines=lines,
+        language=language,
     )
     return post, problems
 

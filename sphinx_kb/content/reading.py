@@ -8,6 +8,7 @@ import functools
 import os
 import pickle
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from sphinx_kb.content.authors import check_post_authors, load_authors
@@ -15,7 +16,7 @@ from sphinx_kb.content.catalog import Catalog, Layout
 from sphinx_kb.content.categories import Category, load_categories
 from sphinx_kb.content.frontmatter import FrontMatterError, split
 from sphinx_kb.content.parallel import can_fork, in_two_processes
-from sphinx_kb.content.post import Post, parse_post
+from sphinx_kb.content.post import Post, parse_post, translation_language
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.redirect_checks import check_redirects
 from sphinx_kb.content.synonyms import load_synonyms
@@ -37,6 +38,7 @@ def build_catalog(
     has_categories_file = (layout.srcdir / layout.categories_file).is_file()
 
     posts: list[Post] = []
+    translations: list[Post] = []
     declared: dict[str, list[tuple[Path, int | None]]] = {}
     paths = sorted(layout.posts_path.glob("*.md"), key=PATH_ORDER) if layout.posts_path.is_dir() else []
     # Sphinx would build a Markdown file in a subfolder as a page outside the taxonomy.
@@ -58,8 +60,11 @@ def build_catalog(
         catalog.problems.extend(post_problems)
         if post is None:
             catalog.excluded.add(layout.post_docname(path.stem))
-            if claim is not None:
+            # A translation shares its original's slug: no claim of its own.
+            if claim is not None and not translation_language(path):
                 declared.setdefault(claim[0], []).append((path, claim[1]))
+        elif post.language:
+            translations.append(post)
         else:
             posts.append(post)
             declared.setdefault(post.slug, []).append((path, post.lines.get("slug")))
@@ -85,29 +90,33 @@ def build_catalog(
                 )
             )
 
-    for post in posts:
+    def check(post: Post) -> None:
+        """What a post says that other files must agree with: its category and its image (a
+        translation's only when it gives them itself: the original's were checked with it)."""
         key = catalog.category_key(post.category)
         known_category = catalog.categories.get(key)
-        if known_category is None or not known_category.declared:
-            # Every post that names an undeclared category is told, not only the first one.
-            if has_categories_file:
-                known = [c.name for c in categories]
-                close = difflib.get_close_matches(post.category, known, n=1, cutoff=0.5)
-                hint = f"did you mean `{close[0]}`? " if close else ""
-                catalog.problems.append(
-                    Problem(
-                        post.path,
-                        post.lines.get("category"),
-                        "unknown-category",
-                        f"category `{post.category}` is not in {layout.categories_file}",
-                        f"{hint}known categories: {', '.join(known)}; or add it to {layout.categories_file}",
-                        Severity.WARNING,
-                    )
+        own = not post.language or "category" in post.lines
+        undeclared = known_category is None or not known_category.declared
+        # Every post that names an undeclared category is told, not only the first one.
+        if own and undeclared and has_categories_file:
+            known = [c.name for c in categories]
+            close = difflib.get_close_matches(post.category, known, n=1, cutoff=0.5)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            catalog.problems.append(
+                Problem(
+                    post.path,
+                    post.lines.get("category"),
+                    "unknown-category",
+                    f"category `{post.category}` is not in {layout.categories_file}",
+                    f"{hint}known categories: {', '.join(known)}; or add it to {layout.categories_file}",
+                    Severity.WARNING,
                 )
-            if key not in catalog.categories:
-                catalog.categories[key] = Category(post.category, key, declared=False)
-                catalog.forget_category_lookup()
-        if post.og_image and post.og_image.startswith("/"):
+            )
+        if key not in catalog.categories:
+            catalog.categories[key] = Category(post.category, key, declared=False)
+            catalog.forget_category_lookup()
+        own = not post.language or "ogImage" in post.lines
+        if own and post.og_image and post.og_image.startswith("/"):
             # os.path: a stat per post with an image, without pathlib's cost (10,000 posts).
             public = os.path.join(layout.srcdir, layout.public_dir)
             if not os.path.isfile(os.path.join(public, post.og_image.lstrip("/"))):
@@ -124,9 +133,19 @@ def build_catalog(
                         Severity.WARNING,
                     )
                 )
+
+    for post in posts:
+        check(post)
         if post.is_draft and not layout.show_drafts:
             catalog.excluded.add(layout.post_docname(post.slug))
         catalog.posts[post.slug] = post
+    for post in translations:
+        translation = add_translation(catalog, post)
+        if translation is not None:
+            check(translation)
+            if translation.is_draft and not layout.show_drafts:
+                catalog.excluded.add(layout.docname_of(translation))
+            catalog.translations.setdefault(translation.slug, {})[translation.language] = translation
     catalog.redirects, redirect_problems = check_redirects(catalog)
     catalog.problems.extend(redirect_problems)
     catalog.authors, author_problems = load_authors(layout.srcdir / layout.authors_file)
@@ -135,6 +154,62 @@ def build_catalog(
     catalog.synonyms, synonym_problems = load_synonyms(layout.srcdir / layout.synonyms_file)
     catalog.problems.extend(synonym_problems)
     return catalog
+
+
+def add_translation(catalog: Catalog, post: Post) -> Post | None:
+    """A translation with what it takes from its original (category, author, ogImage), or None
+    when it cannot be published (reported): an undeclared language, the site's own, or no
+    category to take."""
+    layout = catalog.layout
+    file_docname = f"{layout.posts_dir}/{post.path.stem}"
+    name = post.path.name
+    declared = ", ".join((layout.language, *layout.languages))
+    if post.language == layout.language:
+        catalog.problems.append(
+            Problem(
+                post.path,
+                1,
+                "language",
+                f"`{name}` is in the site's language (`{layout.language}`), not a translation",
+                f"name it `{post.slug}.md`",
+            )
+        )
+        catalog.excluded.add(file_docname)
+        return None
+    if post.language not in layout.languages:
+        catalog.problems.append(
+            Problem(
+                post.path,
+                1,
+                "language",
+                f"`{name}` is a translation into `{post.language}`, which the site does not declare "
+                f"(its languages: {declared})",
+                f'add "{post.language}" to kb_languages in conf.py, or rename the file',
+            )
+        )
+        catalog.excluded.add(file_docname)
+        return None
+    original = catalog.posts.get(post.slug)
+    if original is not None:
+        return replace(
+            post,
+            category=post.category or original.category,
+            author=post.author or original.author,
+            og_image=post.og_image or original.og_image,
+        )
+    if not post.category:
+        catalog.problems.append(
+            Problem(
+                post.path,
+                1,
+                "missing-field",
+                f"`category` is required: there is no `{post.slug}.md` to take it from",
+                "add a line `category: ...` to the front matter, or write the original first",
+            )
+        )
+        catalog.excluded.add(file_docname)
+        return None
+    return post
 
 
 # A parsed file: the post (None when left out), its problems, the slug it claims.
@@ -147,8 +222,8 @@ class PostCache:
     Kept beside Sphinx's doctrees: at 10,000 posts, reading all front matter again takes seconds
     of every incremental build."""
 
-    # 3: posts carry their word count (post.py `words`); 4: kb.placeholder warnings.
-    VERSION = 4
+    # 3: posts carry their word count (post.py `words`); 4: kb.placeholder warnings; 5: translations.
+    VERSION = 5
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -21,6 +21,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -45,6 +46,34 @@ def _candidates(language: str) -> list[str]:
     """`de_AT` -> de_AT, de; `pt-BR` -> pt_BR, pt."""
     code = language.replace("-", "_")
     return [code, code.split("_")[0]] if "_" in code else [code]
+
+
+@cache
+def language_name(language: str) -> str:
+    """A language's name in that language, as a reader looks for it: `Deutsch`, `Français`."""
+    for code in _candidates(language):
+        try:
+            name = Locale.parse(code).get_display_name(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if name:
+            return name[:1].upper() + name[1:]
+    return language
+
+
+@cache
+def og_locale(language: str) -> str:
+    """Open Graph's form of a language: `de_DE`, `en_US`, `pt_BR` (language_TERRITORY)."""
+    code = language.replace("-", "_")
+    if "_" in code:
+        first, _, rest = code.partition("_")
+        return f"{first.lower()}_{rest.upper()}"
+    try:
+        locale = Locale.parse(code)
+        likely = Locale.parse(get_global("likely_subtags").get(locale.language, code))
+        return f"{locale.language}_{likely.territory}" if likely.territory else locale.language
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 @cache

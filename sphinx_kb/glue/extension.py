@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_kb.content.reading import PostCache, build_catalog
-from sphinx_kb.glue import config, inputs, memory, serial_reads, visibility
+from sphinx_kb.glue import config, inputs, memory, serial_reads, translations, visibility
 from sphinx_kb.glue.reporting import log_problems, report_errors
 from sphinx_kb.outputs import feeds, jsonld, metadata, redirect_pages, site_files, sitemap
 from sphinx_kb.pages import (
@@ -79,6 +79,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", pagefind.choose_search)
     app.connect("config-inited", notfound.configure)
     app.connect("builder-inited", read_catalog)
+    app.connect("builder-inited", translations.map_translations, priority=510)
     app.connect("builder-inited", sitemap.use_plain_queue, priority=900)
     app.connect("builder-inited", pagefind.take_over_search)
     app.connect("html-collect-pages", pagefind.search_page)
@@ -103,6 +104,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", interface.add_words)
     app.connect("html-page-context", pagefind.mark_page, priority=600)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)
+    app.connect("build-finished", sitemap.add_alternates, priority=510)
     app.connect("build-finished", sitemap.write_robots_txt)
     app.connect("build-finished", notfound.finish_output, priority=450)
     app.connect("build-finished", site_files.finish_output)

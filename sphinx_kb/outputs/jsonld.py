@@ -130,7 +130,7 @@ def category_trail(app: Sphinx, catalog: Catalog, category: Category) -> list[tu
 
 
 def blog_posting(app: Sphinx, catalog: Catalog, post: Post, context: dict[str, Any]) -> Json:
-    url = page_url(app, catalog.layout.post_docname(post.slug))
+    url = page_url(app, catalog.layout.docname_of(post))
     data: Json = {
         "@type": "BlogPosting",
         "headline": post.title,
@@ -154,8 +154,8 @@ def blog_posting(app: Sphinx, catalog: Catalog, post: Post, context: dict[str, A
     data["articleSection"] = catalog.category_of(post).name
     if post.tags:
         data["keywords"] = list(post.tags)
-    if app.config.language:
-        data["inLanguage"] = app.config.language
+    if post.language or app.config.language:
+        data["inLanguage"] = post.language or app.config.language
     return data
 
 

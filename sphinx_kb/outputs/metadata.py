@@ -16,6 +16,7 @@ from sphinx.util import logging
 
 from sphinx_kb.content.parallel import can_fork, in_two_processes
 from sphinx_kb.content.post import first_paragraph, iso_date
+from sphinx_kb.content.wording import og_locale
 from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
 from sphinx_kb.site.domain import get_catalog
@@ -150,9 +151,33 @@ def add_page_metadata(
     if image:
         extra.append(tag("name", "twitter:image", image))
 
+    extra += language_tags(app, catalog, pagename, post)
+
     # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
     context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
     context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"
+
+
+def language_tags(app: Sphinx, catalog: Catalog, pagename: str, post: Post | None) -> list[str]:
+    """On a site in several languages (kb_languages): the page's locale for social networks,
+    and on an article with translations every version, itself included, as `hreflang`
+    alternates with the site's language as `x-default` (docs/translations.md)."""
+    layout = catalog.layout
+    if not layout.languages:
+        return []  # a site in one language: its pages stay as they were
+    here = (post.language if post is not None else "") or layout.language
+    found = [tag("property", "og:locale", og_locale(here))]
+    versions = catalog.versions(post.slug) if post is not None else {}
+    found += [tag("property", "og:locale:alternate", og_locale(lang)) for lang in versions if lang != here]
+    links = [(lang, page_url(app, layout.docname_of(version))) for lang, version in versions.items()]
+    if links:
+        default = dict(links).get(layout.language, links[0][1])
+        links.append(("x-default", default))
+    found += [
+        f'<link rel="alternate" hreflang="{html.escape(lang)}" href="{html.escape(url)}" />'
+        for lang, url in links
+    ]
+    return found
 
 
 # Below this many cards to draw, a second process costs more than it saves.
@@ -162,7 +187,7 @@ CARDS_IN_TWO_PROCESSES = 64
 def post_cards(app: Sphinx, catalog: Catalog) -> list[tuple[str, str, Post]]:
     """(card, category name, post) for every visible post whose social image is its card."""
     found = []
-    for post in catalog.visible_posts:
+    for post in [*catalog.visible_posts, *catalog.visible_translations]:
         card = card_for(app, catalog, post)
         if card is not None:
             found.append((card, catalog.category_of(post).name, post))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import queue
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 from sphinx_kb.content.post import iso_date
 from sphinx_kb.pages.sources import is_browse_page
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.urls import page_path, site_url
+from sphinx_kb.site.urls import page_path, page_url, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -59,6 +60,16 @@ def sitemap_entries(
             for page in range(1, catalog.pages_of(category.slug) + 1):
                 entries.append((catalog.layout.category_docname(category.slug, page), lastmod))
     entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
+    translated = [p for p in catalog.visible_translations if not p.is_draft]
+    if translated and any(p.last_modified is None for p in translated) and not git_dates:
+        git_dates = catalog.commit_dates
+    entries += [
+        (
+            catalog.layout.docname_of(p),
+            iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve()),
+        )
+        for p in translated
+    ]
     entries += [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
     return entries
 
@@ -84,11 +95,19 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or links is None or app.builder.format != "html" or not site_url(app):
         return
     catalog = get_catalog(app.env)
-    ours = {catalog.layout.post_docname(slug) for slug in catalog.posts} | {
-        catalog.layout.category_docname(c.slug, page)
-        for c in catalog.listed_categories
-        for page in range(1, catalog.pages_of(c.slug) + 1)
-    }
+    ours = (
+        {catalog.layout.post_docname(slug) for slug in catalog.posts}
+        | {
+            catalog.layout.docname_of(post)
+            for versions in catalog.translations.values()
+            for post in versions.values()
+        }
+        | {
+            catalog.layout.category_docname(c.slug, page)
+            for c in catalog.listed_categories
+            for page in range(1, catalog.pages_of(c.slug) + 1)
+        }
+    )
     # Hand-written pages (an "About" page, ...) are part of the site too.
     other_pages = {
         docname: Path(app.env.doc2path(docname))
@@ -97,6 +116,45 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     }
     for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
         links.put((page_path(app, docname), lastmod))
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def add_alternates(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished, after sphinx-sitemap wrote the file: each version of a translated article
+    lists every version, itself included, and `x-default` as `<xhtml:link rel="alternate">`
+    (Google's sitemap form of hreflang), the same links as the page's head (metadata.py)."""
+    if exception is not None or app.builder.format != "html" or not site_url(app):
+        return
+    catalog = get_catalog(app.env)
+    alternates: dict[str, list[tuple[str, str]]] = {}
+    for slug in catalog.translations:
+        versions = [
+            (language, page_url(app, catalog.layout.docname_of(post)))
+            for language, post in catalog.versions(slug).items()
+            if not post.is_draft
+        ]
+        if len(versions) < 2:
+            continue
+        default = dict(versions).get(catalog.layout.language, versions[0][1])
+        for _language, url in versions:
+            alternates[url] = [*versions, ("x-default", default)]
+    path = Path(app.outdir, app.config.sitemap_filename)
+    if not alternates or not path.is_file():
+        return
+    ElementTree.register_namespace("", SITEMAP_NS)
+    ElementTree.register_namespace("xhtml", XHTML_NS)
+    tree = ElementTree.parse(path)
+    for url in tree.getroot().iter(f"{{{SITEMAP_NS}}}url"):
+        loc = url.findtext(f"{{{SITEMAP_NS}}}loc", "").strip()
+        for language, href in alternates.get(loc, []):
+            ElementTree.SubElement(
+                url, f"{{{XHTML_NS}}}link", {"rel": "alternate", "hreflang": language, "href": href}
+            )
+    ElementTree.indent(tree, space="  ")
+    tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
 def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:

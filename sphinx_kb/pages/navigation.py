@@ -211,6 +211,10 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
             author = catalog.authors.resolve(post.author)
             if author is not None:
                 seen += f"\n{author.name}|{author.url}|{author.title}|{author.image}|{author.kind}"
+            # The language switcher and hreflang links name every version of the article.
+            versions = catalog.versions(post.slug)
+            if versions:
+                seen += "\n" + "|".join(f"{lang}:{v.title}" for lang, v in versions.items())
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
 

@@ -166,12 +166,16 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
             meta["image"] = str(context["kb_image"]).lstrip("/")
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
-        # The tag's name on the tag pages (one spelling for all posts), as the Tag list offers it.
+        # The tag's name on the tag pages (one spelling for all posts), as the Tag list offers it;
+        # a translation's own tags as it writes them (its language has no tag pages yet).
         tags = catalog.tag_index.tags
-        data += [
-            data_span("data-pagefind-filter", {"tag": tags[slug].name})
-            for slug in catalog.tag_index.of_post.get(post.slug, ())
-        ]
+        if post.language:
+            data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
+        else:
+            data += [
+                data_span("data-pagefind-filter", {"tag": tags[slug].name})
+                for slug in catalog.tag_index.of_post.get(post.slug, ())
+            ]
         # No data-pagefind-sort: "Newest first" has its own file (order.py), which only
         # the readers who sort download.
         return "data-pagefind-body", "".join(data)

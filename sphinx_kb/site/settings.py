@@ -10,6 +10,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from sphinx_kb.content.options import layout_from
 from sphinx_kb.content.wording import Wording, wording
+from sphinx_kb.site.domain import get_catalog
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -22,9 +23,20 @@ def site_name(app: Sphinx) -> str:
     return str(app.config.html_title or app.config.project)
 
 
-def words(app: Sphinx) -> Wording:
-    """sphinx-kb's words in the site's language (`language` in conf.py)."""
-    return wording(app.config.language)
+def words(app: Sphinx, pagename: str | None = None) -> Wording:
+    """sphinx-kb's words in the site's language (`language` in conf.py), or in the language of
+    the page `pagename` (a translation's)."""
+    language = translation_language(app, pagename) if pagename else ""
+    return wording(language or app.config.language)
+
+
+def translation_language(app: Sphinx, pagename: str) -> str:
+    """The language of a translation's page; "" for every other page (the site's language)."""
+    catalog = get_catalog(app.env)
+    if not catalog.translations:
+        return ""
+    post = catalog.post_for_docname(pagename)
+    return post.language if post is not None else ""
 
 
 def layout(app: Sphinx) -> Layout:

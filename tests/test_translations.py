@@ -1,0 +1,264 @@
+"""Translated articles (issue #17): `blog/<slug>.<language>.md` beside the original, published
+at `<language>/blog/<slug>.html` with its language, hreflang alternates in the page and the
+sitemap, a language switcher, and the problems a writer can make, reported with file and line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import REPO, ROOTS, build, meta, serve, write_post
+
+LANGUAGES = {"kb_languages": ["en", "de", "fr"]}
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def add_translations(src: Path) -> None:
+    write_post(
+        src,
+        "backup-rule.de",
+        'title: "Die 3-2-1-Backup-Regel"\nexcerpt: "Drei Kopien, zwei Medien, eine außer Haus."\n'
+        "date: 2024-09-10\ntags: [Datensicherung]",
+        "Behalten Sie drei Sicherungskopien.\n",
+    )
+    write_post(
+        src,
+        "backup-rule.fr",
+        'title: "La règle de sauvegarde 3-2-1"\nexcerpt: "Trois copies, deux supports, une hors site."\n'
+        "date: 2024-09-12",
+        "Gardez trois copies de sauvegarde.\n",
+    )
+    # Only in German: published in German alone, with its own category.
+    write_post(
+        src,
+        "nur-deutsch.de",
+        'title: "Nur auf Deutsch"\ncategory: Security\nexcerpt: "Ein Artikel ohne Original."\n'
+        "date: 2024-10-01",
+        "Dieser Artikel existiert nur auf Deutsch.\n",
+    )
+    # A draft translation stays out, like a draft post.
+    write_post(
+        src, "phishing-101.de", 'title: "Phishing 101"\nexcerpt: "Entwurf."\nstatus: draft', "Entwurf.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    src = tmp_path_factory.mktemp("translations") / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    add_translations(src)
+    shutil.copy(REPO / "source" / "_static" / "favicon.svg", src / "favicon.svg")
+    result = build(src, overrides={**LANGUAGES, "html_favicon": "favicon.svg"})
+    result.assert_no_warnings()
+    return result
+
+
+def alternates(soup: BeautifulSoup) -> set[tuple[str, str]]:
+    return {
+        (link["hreflang"], link["href"]) for link in soup.find_all("link", rel="alternate", hreflang=True)
+    }
+
+
+def page_of(result, url: str) -> BeautifulSoup:
+    return result.html(urlsplit(url).path.lstrip("/"))
+
+
+TRANSLATED = ["blog/backup-rule.html", "de/blog/backup-rule.html", "fr/blog/backup-rule.html"]
+
+
+def test_a_translation_is_published_under_its_language(site):
+    out = site.outdir
+    for path in [*TRANSLATED, "de/blog/nur-deutsch.html"]:
+        assert (out / path).is_file(), path
+    assert not (out / "blog/backup-rule.de.html").exists()
+    assert not (out / "de/blog/phishing-101.html").exists()  # a draft
+    german = site.html("de/blog/backup-rule.html")
+    assert german.html["lang"] == "de"
+    assert german.select_one("article h1").get_text(strip=True).rstrip("¶") == "Die 3-2-1-Backup-Regel"
+    # What it leaves out comes from the original: the category.
+    assert "Backup & Recovery" in german.select_one(".kb-post-meta").get_text()
+    assert "Min. Lesezeit" in german.select_one(".kb-post-meta").get_text()
+    assert "Lecture" in site.html("fr/blog/backup-rule.html").select_one(".kb-post-meta").get_text().title()
+    assert site.html("blog/backup-rule.html").html["lang"] == "en"
+    assert german.find("link", rel="canonical")["href"] == "https://kb.test/de/blog/backup-rule.html"
+    assert meta(german, "og:locale") == "de_DE"
+    assert meta(german, "og:url") == "https://kb.test/de/blog/backup-rule.html"
+    posting = [
+        item
+        for script in german.select('script[type="application/ld+json"]')
+        for item in json.loads(script.string).get("@graph", [json.loads(script.string)])
+        if item.get("@type") == "BlogPosting"
+    ]
+    assert posting and posting[0]["inLanguage"] == "de"
+    assert posting[0]["url"] == "https://kb.test/de/blog/backup-rule.html"
+
+
+def test_hreflang_links_are_reciprocal_and_name_every_version_and_x_default(site):
+    expected = {
+        ("en", "https://kb.test/blog/backup-rule.html"),
+        ("de", "https://kb.test/de/blog/backup-rule.html"),
+        ("fr", "https://kb.test/fr/blog/backup-rule.html"),
+        ("x-default", "https://kb.test/blog/backup-rule.html"),
+    }
+    for path in TRANSLATED:
+        page = site.html(path)
+        found = alternates(page)
+        assert found == expected, path
+        # Each version it names names it back.
+        for _language, url in found - {("x-default", "https://kb.test/blog/backup-rule.html")}:
+            assert (page.html["lang"], f"https://kb.test/{path}") in alternates(page_of(site, url)), url
+    english = site.html("blog/backup-rule.html")
+    assert {m["content"] for m in english.find_all("meta", property="og:locale:alternate")} == {
+        "de_DE",
+        "fr_FR",
+    }
+    # Untranslated pages, a translation without an original and other pages: none.
+    for path in [
+        "blog/helpdesk-basics.html",
+        "de/blog/nur-deutsch.html",
+        "category/security.html",
+        "index.html",
+    ]:
+        assert alternates(site.html(path)) == set(), path
+
+
+def test_the_sitemap_lists_each_version_with_the_same_alternates_as_its_page(site):
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(site.outdir / "sitemap.xml").getroot()
+    listed = {}
+    for url in root.iter(f"{SITEMAP}url"):
+        loc = url.findtext(f"{SITEMAP}loc")
+        listed[loc] = {(link.get("hreflang"), link.get("href")) for link in url.iter(f"{XHTML}link")}
+    for path in TRANSLATED:
+        url = f"https://kb.test/{path}"
+        assert listed[url] == alternates(site.html(path)), path
+    assert "https://kb.test/de/blog/nur-deutsch.html" in listed
+    assert "https://kb.test/de/blog/phishing-101.html" not in listed
+    assert listed["https://kb.test/blog/helpdesk-basics.html"] == set()
+
+
+def test_the_language_switcher_leads_to_each_other_version(site):
+    for path in TRANSLATED:
+        page = site.html(path)
+        links = page.select(".kb-languages a.kb-language")
+        assert len(links) == 2, path
+        for link in links:
+            target = urljoin(f"https://kb.test/{path}", link["href"])
+            assert (site.outdir / urlsplit(target).path.lstrip("/")).is_file(), target
+            assert link["lang"] == link["hreflang"]
+            assert page_of(site, target).html["lang"] == link["hreflang"]
+    german = site.html("de/blog/backup-rule.html").select_one(".kb-languages")
+    assert german.get_text(" ", strip=True) == "Auch auf: English · Français"
+    assert site.html("blog/helpdesk-basics.html").select_one(".kb-languages") is None
+
+
+def test_feeds_and_listings_of_the_site_language_hold_no_translation(site):
+    atom = (site.outdir / "atom.xml").read_text(encoding="utf-8")
+    assert "Die 3-2-1-Backup-Regel" not in atom and "Nur auf Deutsch" not in atom
+    assert "The 3-2-1 Backup Rule" in atom
+    home = site.html("index.html").get_text()
+    assert "Die 3-2-1-Backup-Regel" not in home
+
+
+def test_translation_problems_are_reported_with_file_and_line(make_project):
+    src = make_project()
+    write_post(src, "helpdesk-basics.it", 'title: "Helpdesk"\nexcerpt: "x"')
+    write_post(src, "backup-rule.en", 'title: "Backup"\nexcerpt: "x"')
+    write_post(src, "lonely.de", 'title: "Allein"\nexcerpt: "x"')
+    write_post(src, "backup-rule.de", 'title: "Regel"\nslug: backup\nexcerpt: "x"')
+    result = build(src, overrides=LANGUAGES)
+    warnings = result.warnings
+    assert "helpdesk-basics.it.md:1: ERROR: `helpdesk-basics.it.md` is a translation into `it`" in warnings
+    assert 'add "it" to kb_languages in conf.py' in warnings
+    assert "backup-rule.en.md:1: ERROR: `backup-rule.en.md` is in the site's language (`en`)" in warnings
+    assert (
+        "lonely.de.md:1: ERROR: `category` is required: there is no `lonely.md` to take it from" in warnings
+    )
+    assert (
+        "backup-rule.de.md:3: ERROR: slug `backup` does not match the file name `backup-rule.de.md`"
+        in warnings
+    )
+    assert "rename the file to `backup.de.md`" in warnings
+    for path in ["it/blog/helpdesk-basics.html", "blog/helpdesk-basics.it.html", "de/blog/lonely.html"]:
+        assert not (result.outdir / path).exists(), path
+    # The originals are untouched.
+    assert (result.outdir / "blog/backup-rule.html").is_file()
+
+
+def test_a_site_in_one_language_is_unchanged_and_calls_a_translation_an_error(make_project):
+    src = make_project()
+    result = build(src)
+    page = result.html("blog/backup-rule.html")
+    assert page.find("meta", property="og:locale") is None and alternates(page) == set()
+    assert page.select_one(".kb-languages") is None
+    write_post(src, "backup-rule.de", 'title: "Regel"\nexcerpt: "x"')
+    result = build(src)
+    assert (
+        "is a translation into `de`, which the site does not declare (its languages: en)" in result.warnings
+    )
+
+
+def test_adding_a_translation_rewrites_its_versions_and_nothing_else(make_project):
+    src = make_project()
+    first = build(src, overrides=LANGUAGES)
+    first.assert_no_warnings()
+    out = first.outdir
+    times = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    time.sleep(0.01)
+    write_post(src, "backup-rule.de", 'title: "Die Regel"\nexcerpt: "Drei Kopien."\ndate: 2024-09-10')
+    second = build(src, overrides=LANGUAGES)
+    second.assert_no_warnings()
+    rewritten = {str(p.relative_to(out)) for p, t in times.items() if p.stat().st_mtime_ns != t}
+    assert "blog/backup-rule.html" in rewritten  # its switcher and alternates name the translation
+    assert (out / "de/blog/backup-rule.html").is_file()
+    assert not {"blog/phishing-101.html", "blog/helpdesk-basics.html", "category/managed-it.html"} & rewritten
+    assert ("de", "https://kb.test/de/blog/backup-rule.html") in alternates(
+        second.html("blog/backup-rule.html")
+    )
+    # Removed again: the original loses the alternates, the page goes.
+    (src / "blog/backup-rule.de.md").unlink()
+    third = build(src, overrides=LANGUAGES)
+    assert alternates(third.html("blog/backup-rule.html")) == set()
+    assert not (out / "de/blog/backup-rule.html").exists()
+
+
+@pytest.fixture(scope="module")
+def served(site, playwright_browser) -> Iterator[str]:
+    yield from serve(site.outdir)
+
+
+def test_searching_on_a_german_page_finds_the_german_article_not_the_english_one(page, served):
+    page.goto(f"{served}de/blog/backup-rule.html")
+    box = page.locator("input.sidebar-search").first
+    box.fill("Sicherungskopien")
+    popup = page.locator(".kb-search-popup").first
+    popup.locator(".kb-search-result").first.wait_for()
+    titles = popup.locator(".kb-search-result-title").all_inner_texts()
+    assert titles == ["Die 3-2-1-Backup-Regel"]
+    # An English word of the English article: not in the German index.
+    box.fill("copies")
+    page.wait_for_function(
+        "() => /Keine Ergebnisse/.test(document.querySelector('.kb-search-popup-note').textContent)"
+    )
+    assert popup.locator(".kb-search-result").count() == 0
+
+
+def test_dirhtml_publishes_a_translation_in_its_own_folder(make_project):
+    src = make_project()
+    add_translations(src)
+    result = build(src, "dirhtml", overrides=LANGUAGES)
+    result.assert_no_warnings()
+    german = result.html("de/blog/backup-rule/index.html")
+    assert german.html["lang"] == "de"
+    assert ("en", "https://kb.test/blog/backup-rule/") in alternates(german)
+    switch = german.select_one(".kb-languages a[hreflang=en]")["href"]
+    target = urljoin("https://kb.test/de/blog/backup-rule/", switch)
+    assert target == "https://kb.test/blog/backup-rule/"

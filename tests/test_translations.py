@@ -5,7 +5,9 @@ sitemap, a language switcher, and the problems a writer can make, reported with 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, ROOTS, build, meta, serve, write_post
+
+from sphinx_kb import cli
 
 LANGUAGES = {"kb_languages": ["en", "de", "fr"]}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -262,3 +266,81 @@ def test_dirhtml_publishes_a_translation_in_its_own_folder(make_project):
     switch = german.select_one(".kb-languages a[hreflang=en]")["href"]
     target = urljoin("https://kb.test/de/blog/backup-rule/", switch)
     assert target == "https://kb.test/blog/backup-rule/"
+
+
+def kb_check(capsys, src: Path, *extra: str) -> tuple[int, str, str]:
+    code = cli.main(["check", "--conf-dir", str(src), "--source", str(src), *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_kb_check_warns_about_translations_older_than_their_original(make_project, capsys):
+    src = make_project()
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text(encoding="utf-8") + 'kb_languages = ["en", "de"]\n', encoding="utf-8"
+    )
+    write_post(src, "backup-rule.de", 'title: "Regel"\nexcerpt: "x"\ndate: 2024-09-10')
+    code, out, err = kb_check(capsys, src)
+    assert code == 0 and "warning" not in out
+    # Not translated into German: information, which does not fail the check.
+    assert f"{src}/blog/phishing-101.md: info: not translated into de [kb.translation-missing]" in out
+    assert "backup-rule.md: info" not in out
+    assert err.endswith("0 error(s), 0 warning(s), 3 article(s) not in every language\n")
+    # The original is updated after the translation's date.
+    original = src / "blog/backup-rule.md"
+    original.write_text(
+        original.read_text(encoding="utf-8").replace(
+            "date: 2024-09-05", "date: 2024-09-05\nupdated: 2024-10-02"
+        )
+    )
+    code, out, err = kb_check(capsys, src)
+    assert code == 1
+    assert (
+        f"{src}/blog/backup-rule.de.md:4: warning: the translation dates from 2024-09-10, its original "
+        "`backup-rule.md` changed on 2024-10-02 (bring the translation up to date and set `updated:` to "
+        "the day you did) [kb.translation-outdated]"
+    ) in out
+    code, out, err = kb_check(capsys, src, "--format", "json")
+    report = json.loads(out)
+    assert [p["subtype"] for p in report["problems"]] == ["translation-outdated"]
+    assert {(Path(i["file"]).name, tuple(i["languages"])) for i in report["information"]} == {
+        ("helpdesk-basics.md", ("de",)),
+        ("outsourced-it-partner.md", ("de",)),
+        ("phishing-101.md", ("de",)),
+    }
+    # Brought up to date.
+    translation = src / "blog/backup-rule.de.md"
+    translation.write_text(
+        translation.read_text(encoding="utf-8").replace(
+            "date: 2024-09-10", "date: 2024-09-10\nupdated: 2024-10-03"
+        )
+    )
+    assert kb_check(capsys, src)[0] == 0
+
+
+def test_kb_check_dates_an_article_by_its_last_commit_too(make_project, capsys):
+    src = make_project()
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text(encoding="utf-8") + 'kb_languages = ["en", "de"]\n', encoding="utf-8"
+    )
+    translation = write_post(src, "backup-rule.de", 'title: "Regel"\nexcerpt: "x"\ndate: 2024-09-10')
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid")
+
+    def commit(paths: list[Path], day: str) -> None:
+        dated = {**env, "GIT_AUTHOR_DATE": f"{day}T12:00:00", "GIT_COMMITTER_DATE": f"{day}T12:00:00"}
+        subprocess.run(["git", "add", *map(str, paths)], cwd=src, check=True, env=dated)
+        subprocess.run(["git", "commit", "-q", "-m", day], cwd=src, check=True, env=dated)
+
+    subprocess.run(["git", "init", "-q"], cwd=src, check=True)
+    commit([src], "2024-09-11")
+    assert "warning" not in kb_check(capsys, src, "--no-cache")[1]
+    original = src / "blog/backup-rule.md"
+    original.write_text(original.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    commit([original], "2024-11-20")
+    out = kb_check(capsys, src, "--no-cache")[1]
+    assert "backup-rule.de.md:4: warning: the translation dates from 2024-09-11, its original" in out
+    assert "changed on 2024-11-20" in out
+    translation.write_text(translation.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+    commit([translation], "2024-11-21")
+    assert "warning" not in kb_check(capsys, src, "--no-cache")[1]

@@ -60,6 +60,7 @@ def read_catalog(layout: Layout, cache_path: Path | None) -> Catalog:
 
 def check(args: argparse.Namespace) -> int:
     from sphinx_kb.content.problems import Severity, sort_key
+    from sphinx_kb.content.translation_checks import missing_translations, outdated_translations
 
     project = load_project("check", args)
     if project is None:
@@ -67,24 +68,27 @@ def check(args: argparse.Namespace) -> int:
     conf_dir, layout = project
     build_dir = Path(args.build_dir) if args.build_dir else conf_dir / "_build"
     catalog = read_catalog(layout, None if args.no_cache else cache_file(build_dir))
-    problems = sorted(catalog.problems, key=sort_key)
+    # Translations (docs/translations.md): older than their original is a warning; a language an
+    # article is missing in is information, which does not change the exit status.
+    problems = sorted([*catalog.problems, *outdated_translations(catalog)], key=sort_key)
+    missing = missing_translations(catalog)
     if args.format == "json":
-        json.dump(
-            {
-                "posts": catalog.files,
-                "problems": [p.as_dict() for p in problems],
-            },
-            sys.stdout,
-            indent=2,
-        )
+        report: dict[str, object] = {"posts": catalog.files, "problems": [p.as_dict() for p in problems]}
+        if layout.languages:
+            report["information"] = [m.as_dict() for m in missing]
+        json.dump(report, sys.stdout, indent=2)
         print()
     else:
         cwd = Path.cwd()
         for problem in problems:
             print(problem.format(relative_to=cwd))
+        for article in missing:
+            print(article.format(relative_to=cwd))
         errors = sum(p.severity is Severity.ERROR for p in problems)
         warnings = len(problems) - errors
         summary = f"{catalog.files} posts checked: {errors} error(s), {warnings} warning(s)"
+        if layout.languages:
+            summary += f", {len(missing)} article(s) not in every language"
         # stdout carries only the problems (one per line, for editors and grep); the tally goes to stderr.
         print(summary, file=sys.stderr)
     return 1 if problems else 0

@@ -344,3 +344,35 @@ def test_kb_check_dates_an_article_by_its_last_commit_too(make_project, capsys):
     translation.write_text(translation.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
     commit([translation], "2024-11-21")
     assert "warning" not in kb_check(capsys, src, "--no-cache")[1]
+
+
+def test_kb_new_starts_a_draft_translation_from_the_original(make_project, capsys):
+    src = make_project()
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text(encoding="utf-8") + 'kb_languages = ["en", "de"]\n', encoding="utf-8"
+    )
+    new = ["new", "--conf-dir", str(src), "--source", str(src)]
+    assert cli.main([*new, "Die Regel", "--lang", "de", "--from", "backup-rule"]) == 0
+    out = capsys.readouterr().out
+    assert "a draft translation of backup-rule into de" in out
+    path = src / "blog/backup-rule.de.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Die Regel"' in text and 'status: "draft"' in text
+    assert "# Three copies, two media, one off-site." in text  # the original's excerpt, to translate
+    assert text.rstrip().endswith("Keep three copies.")  # the original's text, to translate
+    # Refused, with the reason: again, an undeclared language, an unknown article, the site's language.
+    assert cli.main([*new, "Die Regel", "--lang", "de", "--from", "backup-rule"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert cli.main([*new, "Regola", "--lang", "it", "--from", "backup-rule"]) == 2
+    assert '"it" is not one of kb_languages' in capsys.readouterr().err
+    assert cli.main([*new, "X", "--lang", "de", "--from", "backup-rul"]) == 1
+    assert 'no article with the slug "backup-rul" (did you mean "backup-rule"?)' in capsys.readouterr().err
+    assert cli.main([*new, "X", "--lang", "en", "--from", "phishing-101"]) == 2
+    assert cli.main([*new, "X"]) == 2
+    assert "--category is required" in capsys.readouterr().err
+    # The draft passes the checks (a draft's placeholders are expected) and builds in a preview.
+    out = kb_check(capsys, src)[1]
+    assert "error" not in out and "warning" not in out
+    result = build(src, overrides={**LANGUAGES, "kb_drafts": True})
+    result.assert_no_warnings()
+    assert result.html("de/blog/backup-rule.html").select_one(".kb-draft-banner") is not None

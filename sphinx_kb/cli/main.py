@@ -101,6 +101,14 @@ def new(args: argparse.Namespace) -> int:
     if project is None:
         return 2
     conf_dir, layout = project
+    if args.original or args.lang:
+        return new_translation(args, layout, conf_dir)
+    if not args.category:
+        print(
+            "kb new: --category is required (or --from SLUG --lang LANGUAGE for a translation)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         path, draft = newpost.create(
             layout,
@@ -128,6 +136,31 @@ def new(args: argparse.Namespace) -> int:
         "  2. Preview it with the drafts: make serve (rebuilt on every save) or make html KB_DRAFTS=1.\n"
         "  3. Check it: make check (kb check).\n"
         '  4. Publish it: set status: "published".'
+    )
+    return 0
+
+
+def new_translation(args: argparse.Namespace, layout: Layout, conf_dir: Path) -> int:
+    from sphinx_kb.cli import new as newpost
+
+    try:
+        path = newpost.create_translation(
+            layout,
+            lambda: read_catalog(layout, cache_file(conf_dir / "_build")),
+            title=args.title,
+            original=args.original or "",
+            language=args.lang or "",
+            today=dt.date.today(),
+        )
+    except newpost.NewPostError as exc:
+        print(f"kb new: {exc}", file=sys.stderr)
+        return exc.status
+    print(f"Created {newpost.shown(path)}, a draft translation of {args.original} into {args.lang}.")
+    print(
+        "Next steps:\n"
+        "  1. Translate the excerpt, the tags and the article (the original's text is below the TODO).\n"
+        "  2. Remove the TODO paragraph, preview it: make serve.\n"
+        '  3. Publish it: set status: "published".'
     )
     return 0
 
@@ -233,7 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         "Exit status 1 when the file or its slug exists or the category is unknown.",
     )
     new_parser.add_argument("title", help='the title, in quotes: "Backups: a guide"')
-    new_parser.add_argument("--category", required=True, help="a category of categories.yml (name or slug)")
+    new_parser.add_argument(
+        "--category", help="a category of categories.yml (name or slug); required unless --from"
+    )
+    new_parser.add_argument(
+        "--lang", help="with --from: the language of the translation (one of kb_languages)"
+    )
+    new_parser.add_argument(
+        "--from", dest="original", metavar="SLUG", help="start a translation of this article (needs --lang)"
+    )
     new_parser.add_argument("--slug", help="the file name and URL (default: made from the title)")
     new_parser.add_argument("--author", help="the author's name (default: none)")
     new_parser.add_argument("--tags", default="", help='comma-separated tags: "backup, cloud"')

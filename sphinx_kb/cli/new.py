@@ -12,7 +12,9 @@ from pathlib import Path
 import yaml
 
 from sphinx_kb.content.catalog import Catalog, Layout
-from sphinx_kb.content.post import PLACEHOLDER_BODY, PLACEHOLDER_EXCERPT
+from sphinx_kb.content.frontmatter import split
+from sphinx_kb.content.options import language_code
+from sphinx_kb.content.post import PLACEHOLDER_BODY, PLACEHOLDER_EXCERPT, Post
 from sphinx_kb.content.reading import declared_slug
 from sphinx_kb.content.slugs import SLUG_RE, slugify
 
@@ -84,6 +86,68 @@ def create(
     except FileExistsError:
         raise NewPostError(f"{shown(path)} already exists; choose another slug with --slug") from None
     return path, draft
+
+
+def create_translation(
+    layout: Layout,
+    read_catalog: Callable[[], Catalog],
+    *,
+    title: str,
+    original: str,
+    language: str,
+    today: dt.date,
+) -> Path:
+    """Write `<posts folder>/<original>.<language>.md`, a draft translation holding the original's
+    fields and text to translate; raise NewPostError instead of overwriting or guessing."""
+    language = language_code(language)
+    if not original or not language:
+        raise NewPostError("a translation needs both --from SLUG and --lang LANGUAGE", 2)
+    if language == layout.language:
+        raise NewPostError(f'"{language}" is the site\'s own language; a translation is into another one', 2)
+    if language not in layout.languages:
+        declared = ", ".join(layout.languages) or "none"
+        raise NewPostError(
+            f'"{language}" is not one of kb_languages in conf.py (other languages: {declared}); '
+            "add it there first",
+            2,
+        )
+    title = clean_title(title)
+    path = layout.posts_path / f"{original}.{language}.md"
+    if path.exists():
+        raise NewPostError(f"{shown(path)} already exists")
+    catalog = read_catalog()
+    source = catalog.posts.get(original)
+    if source is None:
+        close = difflib.get_close_matches(original, list(catalog.posts), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise NewPostError(f'there is no article with the slug "{original}"{hint}')
+    body = split(source.path.read_text(encoding="utf-8")).body.lstrip("\n")
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(render_translation(source, title, today, body))
+    except FileExistsError:
+        raise NewPostError(f"{shown(path)} already exists") from None
+    return path
+
+
+def render_translation(source: Post, title: str, today: dt.date, body: str) -> str:
+    """A translation's file: its own fields to translate, the original's text below the placeholder."""
+    lines = [
+        "---",
+        f"title: {quoted(title)}",
+        "# TODO: translate the excerpt (the original's is below).",
+        f"excerpt: {quoted(EXCERPT)}",
+        "# " + " ".join(source.excerpt.split()),
+        "# category, author and ogImage come from the original; give them here to change them.",
+        'status: "draft"',
+        f"date: {today.isoformat()}",
+        f"tags: [{', '.join(quoted(t) for t in source.tags)}]",
+        "---",
+        "",
+        BODY,
+        body,
+    ]
+    return "\n".join(lines)
 
 
 def clean_title(title: str) -> str:

@@ -164,6 +164,41 @@ def test_the_language_switcher_leads_to_each_other_version(site):
     assert site.html("blog/helpdesk-basics.html").select_one(".kb-languages") is None
 
 
+def test_each_language_has_its_feeds_holding_only_its_articles(site):
+    import feedparser
+
+    out = site.outdir
+    atom = (out / "de/atom.xml").read_text(encoding="utf-8")
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">' in atom
+    assert "<id>https://kb.test/de/</id>" in atom
+    german = feedparser.parse(atom.encode())
+    assert [e.title for e in german.entries] == ["Nur auf Deutsch", "Die 3-2-1-Backup-Regel"]
+    assert {e.link for e in german.entries} == {
+        "https://kb.test/de/blog/nur-deutsch.html",
+        "https://kb.test/de/blog/backup-rule.html",
+    }
+    rss = feedparser.parse((out / "de/rss.xml").read_bytes())
+    assert rss.feed.language == "de"
+    assert [e.title for e in rss.entries] == ["Nur auf Deutsch", "Die 3-2-1-Backup-Regel"]
+    assert "Die neuesten Artikel von Test KB." in (out / "de/rss.xml").read_text(encoding="utf-8")
+    french = feedparser.parse((out / "fr/atom.xml").read_bytes())
+    assert [e.title for e in french.entries] == ["La règle de sauvegarde 3-2-1"]
+    # Per category, with its subcategories, as in the site's language.
+    security = feedparser.parse((out / "de/category/security/atom.xml").read_bytes())
+    assert [e.title for e in security.entries] == ["Nur auf Deutsch", "Die 3-2-1-Backup-Regel"]
+    backup = feedparser.parse((out / "de/category/backup/atom.xml").read_bytes())
+    assert [e.title for e in backup.entries] == ["Die 3-2-1-Backup-Regel"]
+    assert not (out / "de/category/managed-it/atom.xml").exists()  # no German article there
+    assert not (out / "fr/category/security/rss.xml").exists() or "La règle" in (
+        out / "fr/category/security/rss.xml"
+    ).read_text(encoding="utf-8")
+    # A German page leads to the German feed.
+    links = site.html("de/blog/backup-rule.html").find_all(
+        "link", rel="alternate", type="application/atom+xml"
+    )
+    assert [link["href"] for link in links] == ["https://kb.test/de/atom.xml"]
+
+
 def test_feeds_and_listings_of_the_site_language_hold_no_translation(site):
     atom = (site.outdir / "atom.xml").read_text(encoding="utf-8")
     assert "Die 3-2-1-Backup-Regel" not in atom and "Nur auf Deutsch" not in atom

@@ -23,9 +23,10 @@ from urllib.parse import urljoin
 
 from sphinx.util import logging
 
+from sphinx_kb.content.wording import wording
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name, words
+from sphinx_kb.site.settings import site_name, translation_language
 from sphinx_kb.site.urls import page_url, site_url
 from sphinx_kb.version import __version__
 
@@ -89,9 +90,11 @@ def enabled(app: Sphinx) -> bool:
     return bool(app.config.kb_feeds) and bool(site_url(app)) and app.builder.name in BUILDERS
 
 
-def feed_dir(catalog: Catalog, category: Category | None) -> str:
-    """Where a feed pair lives below the site root: `` or `category/<slug>/`."""
-    return "" if category is None else f"{catalog.layout.category_dir}/{category.slug}/"
+def feed_dir(catalog: Catalog, category: Category | None, language: str = "") -> str:
+    """Where a feed pair lives below the site root: `` or `category/<slug>/`; a translated
+    language's below `<language>/` (docs/translations.md)."""
+    root = f"{language}/" if language and language != catalog.layout.language else ""
+    return root if category is None else f"{root}{catalog.layout.category_dir}/{category.slug}/"
 
 
 # --- autodiscovery -------------------------------------------------------------------------
@@ -105,7 +108,11 @@ def add_feed_links(
         return
     catalog = get_catalog(app.env)
     site = site_name(app)
-    if pagename == app.config.root_doc:
+    # A translation's page leads to its language's feed (there are no listing pages per language yet).
+    language = translation_language(app, pagename)
+    if language:
+        category, title = None, f"{site} ({language})"
+    elif pagename == app.config.root_doc:
         category, title = None, site
     else:
         category = catalog.category_for_docname(pagename)
@@ -114,7 +121,7 @@ def add_feed_links(
         title = feed_title(category, site)
     links = [
         f'<link rel="alternate" type="{mime}" title="{html.escape(f"{title} ({label})")}" '
-        f'href="{html.escape(site_url(app) + feed_dir(catalog, category) + name)}.xml" />'
+        f'href="{html.escape(site_url(app) + feed_dir(catalog, category, language) + name)}.xml" />'
         for name, mime, label in FORMATS
     ]
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
@@ -127,20 +134,30 @@ def feed_title(category: Category | None, site: str) -> str:
 # --- which posts -----------------------------------------------------------------------------
 
 
-def feed_posts(catalog: Catalog, limit: int) -> tuple[list[Post], dict[str, list[Post]]]:
-    """The newest `limit` published posts of the site, and of each listed category together with
-    its subcategories (as its post count and search filter have them).
+def feed_posts(catalog: Catalog, limit: int, language: str = "") -> tuple[list[Post], dict[str, list[Post]]]:
+    """The newest `limit` published posts of the site, and of each category together with its
+    subcategories (as its post count and search filter have them); in a translated `language`,
+    its translations, and only the categories that have some.
 
     One pass over the posts, newest first; each post is offered to its category's ancestors."""
     site: list[Post] = []
-    by_category: dict[str, list[Post]] = {c.slug: [] for c in catalog.listed_categories}
-    for post in catalog.visible_posts:  # sorted newest first, undated last, then by title
-        if post.is_draft or catalog.layout.post_docname(post.slug) in catalog.excluded:
+    translated = bool(language) and language != catalog.layout.language
+    listed = [] if translated else catalog.listed_categories
+    by_category: dict[str, list[Post]] = {c.slug: [] for c in listed}
+    posts = (
+        [p for p in catalog.visible_translations if p.language == language]
+        if translated
+        else catalog.visible_posts
+    )
+    for post in posts:  # sorted newest first, undated last, then by title
+        if post.is_draft or catalog.layout.docname_of(post) in catalog.excluded:
             continue
         if len(site) < limit:
             site.append(post)
         for category in catalog.ancestors(catalog.category_of(post)):
-            chosen = by_category.get(category.slug)
+            chosen = (
+                by_category.setdefault(category.slug, []) if translated else by_category.get(category.slug)
+            )
             if chosen is not None and len(chosen) < limit:
                 chosen.append(post)
     return site, by_category
@@ -156,25 +173,26 @@ def as_datetime(value: Date | str) -> dt.datetime:
 
 
 def entry_dates(catalog: Catalog, posts: set[Post]) -> dict[str, dt.datetime]:
-    """Each post's `updated` (else `date`); undated posts: the last git commit of their file, as
-    in the sitemap, else the file's modification time (Atom requires a date)."""
+    """Each post's `updated` (else `date`), by its page's docname; undated posts: the last git
+    commit of their file, as in the sitemap, else the file's modification time (Atom requires a date)."""
     dates: dict[str, dt.datetime] = {}
     undated = [p for p in posts if p.last_modified is None]
     git = catalog.commit_dates if undated else {}
     for post in posts:
+        key = catalog.layout.docname_of(post)
         if post.last_modified is not None:
-            dates[post.slug] = as_datetime(post.last_modified)
+            dates[key] = as_datetime(post.last_modified)
             continue
         when = git.get(post.path.resolve())
         if when:
-            dates[post.slug] = as_datetime(when)
+            dates[key] = as_datetime(when)
             continue
         try:
             mtime = post.path.stat().st_mtime
         except OSError:
-            dates[post.slug] = EPOCH
+            dates[key] = EPOCH
         else:
-            dates[post.slug] = dt.datetime.fromtimestamp(int(mtime), dt.UTC)
+            dates[key] = dt.datetime.fromtimestamp(int(mtime), dt.UTC)
     return dates
 
 
@@ -293,41 +311,48 @@ def build_feed(
     posts: list[Post],
     dates: dict[str, dt.datetime],
     bodies: dict[str, str],
+    language: str = "",
 ) -> dict[str, bytes]:
-    """The Atom and RSS documents of one feed, by format name."""
+    """The Atom and RSS documents of one feed, by format name (`language`: a translated
+    language's feed, of its translations)."""
     from feedgen.feed import FeedGenerator
 
     site = site_name(app)
+    language = "" if language == catalog.layout.language else language
+    words = wording(language or app.config.language)
     home = (
         page_url(app, app.config.root_doc)
         if category is None
         else page_url(app, catalog.layout.category_docname(category.slug))
     )
-    folder = site_url(app) + feed_dir(catalog, category)
+    folder = site_url(app) + feed_dir(catalog, category, language)
     if category is None:
-        subtitle = app.config.kb_description or words(app).text("The latest articles of {site}.", site=site)
+        described = app.config.kb_description if not language else ""
+        subtitle = described or words.text("The latest articles of {site}.", site=site)
     else:
-        subtitle = category_description(category, site, words(app))
+        subtitle = category_description(category, site, words)
 
     generator = FeedGenerator()
     # dc:creator carries the author's plain name in RSS (its <author> must be an e-mail address).
     generator.load_extension("dc", atom=False, rss=True)
-    generator.id(home)
+    # A translated language's feed has its own id; its pages link home (no home page per language yet).
+    generator.id(folder if language else home)
     generator.title(feed_title(category, site))
     generator.description(subtitle)
-    generator.language(app.config.language or "en")
+    generator.language(language or app.config.language or "en")
     generator.generator(GENERATOR, version=__version__)
     # The feed's date is its newest entry's, never "now": an unchanged site gives the same bytes.
-    generator.updated(max((dates[p.slug] for p in posts), default=EPOCH))
+    generator.updated(max((dates[catalog.layout.docname_of(p)] for p in posts), default=EPOCH))
 
     for post in posts:
-        url = page_url(app, catalog.layout.post_docname(post.slug))
+        docname = catalog.layout.docname_of(post)
+        url = page_url(app, docname)
         entry = generator.add_entry(order="append")
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(post.title)
         entry.link(href=url, rel="alternate")
-        entry.updated(dates[post.slug])
+        entry.updated(dates[docname])
         if post.date is not None:
             entry.published(as_datetime(post.date))
         author = catalog.authors.resolve(post.author)
@@ -340,7 +365,7 @@ def build_feed(
             # RSS's <description> is HTML to every reader: the excerpt is text, so escape it
             # (and say so in Atom, which shares the value).
             entry.summary(html.escape(post.excerpt, quote=False), type="html")
-        body = bodies.get(post.slug)
+        body = bodies.get(docname)
         if body:
             entry.content(body, type="html")
 
@@ -381,11 +406,13 @@ def remove_stale_feeds(app: Sphinx, catalog: Catalog, wanted: set[str]) -> None:
     """Delete feed files sphinx-kb wrote before and no longer wants (a category that left the
     site, feeds turned off): one directory listing, not one per post."""
     outdir = Path(app.outdir)
-    candidates = [outdir / f"{name}.xml" for name, _mime, _label in FORMATS]
-    category_root = outdir / catalog.layout.category_dir
-    if category_root.is_dir():
-        for folder in category_root.iterdir():
-            candidates += [folder / f"{name}.xml" for name, _mime, _label in FORMATS]
+    candidates = []
+    for root in [outdir, *(outdir / language for language in catalog.layout.languages)]:
+        candidates += [root / f"{name}.xml" for name, _mime, _label in FORMATS]
+        category_root = root / catalog.layout.category_dir
+        if category_root.is_dir():
+            for folder in category_root.iterdir():
+                candidates += [folder / f"{name}.xml" for name, _mime, _label in FORMATS]
     for path in candidates:
         relative = path.relative_to(outdir).as_posix()
         if relative not in wanted and path.is_file() and is_ours(path):
@@ -400,19 +427,24 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if not enabled(app):
         remove_stale_feeds(app, catalog, set())
         return
-    site_posts, by_category = feed_posts(catalog, app.config.kb_feed_entries)
-    feeds: list[tuple[Category | None, list[Post]]] = [(None, site_posts)]
-    feeds += [(catalog.categories[slug], posts) for slug, posts in by_category.items()]
-    shown = {post for _category, posts in feeds for post in posts}
+    feeds: list[tuple[str, Category | None, list[Post]]] = []
+    # The site's language, then each translated language that has published translations.
+    for language in ("", *catalog.layout.languages):
+        site_posts, by_category = feed_posts(catalog, app.config.kb_feed_entries, language)
+        if language and not site_posts:
+            continue
+        feeds.append((language, None, site_posts))
+        feeds += [(language, catalog.categories[slug], posts) for slug, posts in by_category.items()]
+    shown = {post for _language, _category, posts in feeds for post in posts}
     dates = entry_dates(catalog, shown)
     bodies = full_bodies(app, catalog, shown) if app.config.kb_feed_content == "full" else {}
 
     outdir = Path(app.outdir)
     wanted: set[str] = set()
-    for category, posts in feeds:
-        documents = build_feed(app, catalog, category, posts, dates, bodies)
+    for language, category, posts in feeds:
+        documents = build_feed(app, catalog, category, posts, dates, bodies, language)
         for name, data in documents.items():
-            relative = f"{feed_dir(catalog, category)}{name}.xml"
+            relative = f"{feed_dir(catalog, category, language)}{name}.xml"
             wanted.add(relative)
             if catalog.public_file_exists("/" + relative):
                 continue  # the public folder ships its own: site_files.py copied it
@@ -424,8 +456,8 @@ def full_bodies(app: Sphinx, catalog: Catalog, posts: set[Post]) -> dict[str, st
     """The body HTML of each post, from its written page (see the module docstring)."""
     cache = BodyCache.load(Path(app.doctreedir) / "sphinx-kb-feed-bodies.pickle")
     bodies: dict[str, str] = {}
-    for post in sorted(posts, key=lambda p: p.slug):
-        docname = catalog.layout.post_docname(post.slug)
+    for post in sorted(posts, key=lambda p: catalog.layout.docname_of(p)):
+        docname = catalog.layout.docname_of(post)
         page = Path(app.builder.get_outfilename(docname))
         body = cache.body(page, page_url(app, docname))
         if body is None:
@@ -439,6 +471,6 @@ def full_bodies(app: Sphinx, catalog: Catalog, posts: set[Post]) -> dict[str, st
                 location=f"{post.path}:1",
             )
             continue
-        bodies[post.slug] = body
+        bodies[docname] = body
     cache.save()
     return bodies

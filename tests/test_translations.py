@@ -411,3 +411,60 @@ def test_kb_new_starts_a_draft_translation_from_the_original(make_project, capsy
     result = build(src, overrides={**LANGUAGES, "kb_drafts": True})
     result.assert_no_warnings()
     assert result.html("de/blog/backup-rule.html").select_one(".kb-draft-banner") is not None
+
+
+CATEGORY_TRANSLATIONS = """
+- name: Managed IT
+  order: 1
+- name: Security
+  description: Staying safe.
+  order: 2
+  translations:
+    de:
+      name: Sicherheit
+      description: Sicher bleiben.
+    fr: Sécurité
+- name: Backup & Recovery
+  slug: backup
+  parent: Security
+  translations:
+    de: {name: Datensicherung}
+    it: {name: Backup}
+    es: {title: Copias}
+"""
+
+
+def test_categories_have_names_and_descriptions_per_language(make_project):
+    src = make_project()
+    (src / "categories.yml").write_text(CATEGORY_TRANSLATIONS, encoding="utf-8")
+    add_translations(src)
+    result = build(src, overrides={**LANGUAGES, "kb_languages": ["en", "de", "fr", "es"]})
+    warnings = result.warnings
+    assert "categories.yml:15: WARNING: category `Backup & Recovery` has a translation into `it`" in warnings
+    assert (
+        "categories.yml:15: WARNING: the `es` translation of category `Backup & Recovery` has no `name`"
+        in (warnings)
+    )
+    german = result.html("de/blog/backup-rule.html")
+    assert german.select_one(".kb-post-meta .kb-category").get_text() == "Datensicherung"
+    assert meta(german, "article:section") == "Datensicherung"
+    # Search filters in German, with the parent's German name.
+    filters = [
+        span["data-kb-category"]
+        for span in german.select("span[data-pagefind-filter]")
+        if span.get("data-kb-category")
+    ]
+    assert filters == ["Sicherheit", "Datensicherung"]
+    # The German feeds: category names and the German description as the subtitle.
+    security = (result.outdir / "de/category/security/atom.xml").read_text(encoding="utf-8")
+    assert "<title>Sicherheit – Test KB</title>" in security
+    assert "<subtitle>Sicher bleiben.</subtitle>" in security
+    assert '<category term="Datensicherung"/>' in (result.outdir / "de/atom.xml").read_text(encoding="utf-8")
+    # A name alone (`fr: Sécurité`) is enough; no description: the generated one, in French.
+    french = (result.outdir / "fr/category/security/atom.xml").read_text(encoding="utf-8")
+    assert "<title>Sécurité – Test KB</title>" in french
+    assert "<subtitle>Articles sur Sécurité dans Test KB.</subtitle>" in french
+    # The site's language keeps its names.
+    assert result.html("blog/backup-rule.html").select_one(".kb-post-meta .kb-category").get_text() == (
+        "Backup & Recovery"
+    )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sphinx_kb.content.frontmatter import FrontMatterError, mapping_items, read_yaml_file
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.slugs import SLUG_RE, slugify
 
-CATEGORY_KEYS = ("name", "slug", "description", "parent", "order")
+CATEGORY_KEYS = ("name", "slug", "description", "parent", "order", "translations")
+# What a category says in another language (`translations: {de: {name: ..., description: ...}}`).
+TRANSLATED_KEYS = ("name", "description")
 
 
 @dataclass
@@ -24,6 +27,18 @@ class Category:
     # False for a category that only a post names.
     declared: bool = True
     line: int | None = None
+    # language -> (name, description) in that language (docs/translations.md).
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Line of `translations:`, for reports about its languages.
+    translations_line: int | None = None
+
+    def name_in(self, language: str) -> str:
+        """The category's name in `language` (its own name when it has none there)."""
+        return self.translations.get(language, (self.name, ""))[0] if language else self.name
+
+    def description_in(self, language: str) -> str:
+        """Its description in `language`: none falls back to the site language's (to a generated one)."""
+        return self.translations.get(language, ("", ""))[1] if language else self.description
 
     @property
     def sort_key(self) -> tuple[bool, int, str]:
@@ -123,6 +138,11 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
             )
             continue
         category = Category(name, slug, description.strip(), None, order, True, lines[""])
+        if "translations" in fields:
+            category.translations = category_translations(
+                fields["translations"], lines["translations"], name, problem
+            )
+            category.translations_line = lines["translations"]
         categories.append(category)
         by_slug[slug] = category
         by_name[name.casefold()] = category
@@ -157,3 +177,36 @@ def load_categories(path: Path) -> tuple[list[Category], list[Problem]]:
             problem(f"categories form a loop: {names}", "remove one `parent` from the loop", category.line)
         category.parent = None
     return categories, problems
+
+
+def category_translations(
+    value: object, line: int, name: str, problem: Callable[..., None]
+) -> dict[str, tuple[str, str]]:
+    """`translations:` of a category: language -> (name, description); wrong entries are reported."""
+    fix = "write `translations:`, then `de: {name: ..., description: ...}` below it"
+    if not isinstance(value, dict):
+        problem(
+            f"`translations` of category `{name}` is not a mapping of languages", fix, line, Severity.WARNING
+        )
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for language, entry in value.items():
+        code = str(language).strip().lower().replace("_", "-")
+        if isinstance(entry, str):
+            entry = {"name": entry}  # `de: Datensicherung`: the name alone
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            problem(
+                f"the `{code}` translation of category `{name}` has no `name`", fix, line, Severity.WARNING
+            )
+            continue
+        unknown = [key for key in entry if key not in TRANSLATED_KEYS]
+        if unknown:
+            problem(
+                f"unknown key `{unknown[0]}` in the `{code}` translation of category `{name}`",
+                "a translation has `name` and `description`",
+                line,
+                Severity.WARNING,
+            )
+        description = entry.get("description") or ""
+        found[code] = (entry["name"].strip(), description.strip() if isinstance(description, str) else "")
+    return found

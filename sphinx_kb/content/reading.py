@@ -139,6 +139,21 @@ def build_catalog(
         if post.is_draft and not layout.show_drafts:
             catalog.excluded.add(layout.post_docname(post.slug))
         catalog.posts[post.slug] = post
+    declared_languages = ", ".join((layout.language, *layout.languages))
+    for category in categories:
+        for language in category.translations:
+            if language not in layout.languages:
+                catalog.problems.append(
+                    Problem(
+                        layout.srcdir / layout.categories_file,
+                        category.translations_line,
+                        "language",
+                        f"category `{category.name}` has a translation into `{language}`, which the site "
+                        f"does not declare (its languages: {declared_languages})",
+                        f'add "{language}" to kb_languages in conf.py, or remove that translation',
+                        Severity.WARNING,
+                    )
+                )
     for post in translations:
         translation = add_translation(catalog, post)
         if translation is not None:

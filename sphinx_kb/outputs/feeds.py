@@ -127,8 +127,8 @@ def add_feed_links(
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
 
 
-def feed_title(category: Category | None, site: str) -> str:
-    return site if category is None else f"{category.name} – {site}"
+def feed_title(category: Category | None, site: str, language: str = "") -> str:
+    return site if category is None else f"{category.name_in(language)} – {site}"
 
 
 # --- which posts -----------------------------------------------------------------------------
@@ -330,14 +330,14 @@ def build_feed(
         described = app.config.kb_description if not language else ""
         subtitle = described or words.text("The latest articles of {site}.", site=site)
     else:
-        subtitle = category_description(category, site, words)
+        subtitle = category_description(category, site, words, language)
 
     generator = FeedGenerator()
     # dc:creator carries the author's plain name in RSS (its <author> must be an e-mail address).
     generator.load_extension("dc", atom=False, rss=True)
     # A translated language's feed has its own id; its pages link home (no home page per language yet).
     generator.id(folder if language else home)
-    generator.title(feed_title(category, site))
+    generator.title(feed_title(category, site, language))
     generator.description(subtitle)
     generator.language(language or app.config.language or "en")
     generator.generator(GENERATOR, version=__version__)
@@ -359,7 +359,7 @@ def build_feed(
         if author is not None:
             entry.author({"name": author.name, **({"uri": author.url} if author.url else {})})
             entry.dc.dc_creator(author.name)
-        for term in (catalog.category_of(post).name, *post.tags):
+        for term in (catalog.category_of(post).name_in(language), *post.tags):
             entry.category(term=term)
         if post.excerpt:
             # RSS's <description> is HTML to every reader: the excerpt is text, so escape it

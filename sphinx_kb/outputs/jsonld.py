@@ -151,7 +151,7 @@ def blog_posting(app: Sphinx, catalog: Catalog, post: Post, context: dict[str, A
     if author is not None:
         data["author"] = person(app, author)
     data["publisher"] = publisher(app)
-    data["articleSection"] = catalog.category_of(post).name
+    data["articleSection"] = catalog.category_of(post).name_in(post.language)
     if post.tags:
         data["keywords"] = list(post.tags)
     if post.language or app.config.language:

@@ -76,10 +76,10 @@ def default_image(app: Sphinx) -> str | None:
     return asset_url(app, default) if default else None
 
 
-def category_description(category: Category, site: str, words: Wording) -> str:
+def category_description(category: Category, site: str, words: Wording, language: str = "") -> str:
     # The same Markdown-to-text reading as a post's excerpt fallback.
-    return first_paragraph(category.description) or words.text(
-        "Articles about {category} in {site}.", category=category.name, site=site
+    return first_paragraph(category.description_in(language)) or words.text(
+        "Articles about {category} in {site}.", category=category.name_in(language), site=site
     )
 
 
@@ -115,7 +115,7 @@ def add_page_metadata(
             extra.append(tag("property", "article:published_time", iso_date(post.date)))
         if post.last_modified:
             extra.append(tag("property", "article:modified_time", iso_date(post.last_modified)))
-        extra.append(tag("property", "article:section", catalog.category_of(post).name))
+        extra.append(tag("property", "article:section", catalog.category_of(post).name_in(post.language)))
         extra += [tag("property", "article:tag", t) for t in post.tags]
         author = catalog.authors.resolve(post.author)
         if author is not None:

@@ -95,9 +95,10 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
         words = wording(post.language or app.config.language)
         line = nodes.paragraph(classes=["kb-post-meta"])
         category = catalog.category_of(post)
+        category_name = category.name_in(post.language)
         link = nodes.reference(
-            category.name,
-            category.name,
+            category_name,
+            category_name,
             refuri=app.builder.get_relative_uri(docname, catalog.layout.category_docname(category.slug)),
             classes=["kb-category"],
             internal=True,

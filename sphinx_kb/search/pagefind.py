@@ -159,13 +159,21 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
             # Preview builds show drafts; a preview deployed by mistake must not make them findable.
             return 'data-pagefind-ignore="all"', ""
         category = catalog.category_of(post)
-        meta = {"title": post.title, "description": post.summary, "category": category.name, "kind": "post"}
+        meta = {
+            "title": post.title,
+            "description": post.summary,
+            "category": category.name_in(post.language),
+            "kind": "post",
+        }
         if post.date:
             meta["date"] = post.date.isoformat()
         if context.get("kb_image"):
             meta["image"] = str(context["kb_image"]).lstrip("/")
         data = [data_span("data-pagefind-meta", meta)]
-        data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
+        data += [
+            data_span("data-pagefind-filter", {"category": c.name_in(post.language)})
+            for c in catalog.ancestors(category)
+        ]
         # The tag's name on the tag pages (one spelling for all posts), as the Tag list offers it;
         # a translation's own tags as it writes them (its language has no tag pages yet).
         tags = catalog.tag_index.tags

@@ -83,7 +83,7 @@ clean:
 # sphinx-kb's own words (content/wording.py): extract them into the template, then merge it into
 # every language's catalog; translators fill in the new entries (docs/configuration.md).
 LOCALE := sphinx_kb/locale
-MESSAGE_KEYWORDS := --no-default-keywords -k text -k count:1,2 -k kb_ -k say -k sayCount:1,2 -k sayWith
+MESSAGE_KEYWORDS := --no-default-keywords -k text -k count:1,2 -k kb_ -k N_ -k say -k sayCount:1,2 -k sayWith
 messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg $(MESSAGE_KEYWORDS) --omit-header --sort-by-file \
 		--project sphinx-kb -o $(LOCALE)/sphinx-kb.pot .

@@ -90,6 +90,9 @@ def test_a_translation_is_published_under_its_language(site):
     assert "Backup & Recovery" in german.select_one(".kb-post-meta").get_text()
     assert "Min. Lesezeit" in german.select_one(".kb-post-meta").get_text()
     assert "Lecture" in site.html("fr/blog/backup-rule.html").select_one(".kb-post-meta").get_text().title()
+    # furo's own words follow the page's language too (sphinx-kb's catalogs have them).
+    assert german.select_one(".back-to-top").get_text(strip=True) == "Nach oben"
+    assert site.html("blog/backup-rule.html").select_one(".back-to-top").get_text(strip=True) == "Back to top"
     assert site.html("blog/backup-rule.html").html["lang"] == "en"
     assert german.find("link", rel="canonical")["href"] == "https://kb.test/de/blog/backup-rule.html"
     assert meta(german, "og:locale") == "de_DE"

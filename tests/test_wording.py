@@ -20,7 +20,15 @@ from sphinx_kb.content import wording
 
 LOCALE = REPO / "sphinx_kb" / "locale"
 # The keywords `make messages` extracts (Makefile MESSAGE_KEYWORDS).
-KEYWORDS = {"text": None, "count": (1, 2), "kb_": None, "say": None, "sayCount": (1, 2), "sayWith": None}
+KEYWORDS = {
+    "text": None,
+    "count": (1, 2),
+    "kb_": None,
+    "N_": None,
+    "say": None,
+    "sayCount": (1, 2),
+    "sayWith": None,
+}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -112,6 +120,10 @@ def text_of(soup, selector: str) -> str:
 def test_a_german_site_says_sphinx_kbs_words_in_german(german):
     post = german.html("blog/backup-rule.html")
     assert post.html["lang"] == "de"
+    # furo's words too: the previous / next links and 'Back to top'.
+    related = text_of(post, ".related-pages")
+    assert "Weiter" in related or "Zurück" in related, related
+    assert text_of(post, ".back-to-top") == "Nach oben"
     line = text_of(post, ".kb-post-meta")
     assert "5. September 2024" in line and "Min. Lesezeit" in line and re.search(r"\d Wörter?\b", line)
     assert text_of(post, ".kb-breadcrumbs").startswith("Startseite ")

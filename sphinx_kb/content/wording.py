@@ -87,6 +87,7 @@ class Wording:
     def __init__(self, language: str) -> None:
         self.language = language
         self._translations: gettext.NullTranslations = gettext.NullTranslations()
+        self._compiled: bytes | None = None
         self._browser: dict[str, str | dict[str, str]] = {}
         for code in _candidates(language):
             path = catalog_path(code)
@@ -95,8 +96,8 @@ class Wording:
                     catalog = read_po(handle, locale=code, domain=DOMAIN)
                 compiled = io.BytesIO()
                 write_mo(compiled, catalog)
-                compiled.seek(0)
-                self._translations = gettext.GNUTranslations(compiled)
+                self._compiled = compiled.getvalue()
+                self._translations = gettext.GNUTranslations(io.BytesIO(self._compiled))
                 for message in catalog:
                     if message.id and any(Path(file).name == BROWSER_SCRIPT for file, _ in message.locations):
                         self._browser_message(message.id)
@@ -108,6 +109,10 @@ class Wording:
                 break
             except (UnknownLocaleError, ValueError):
                 continue
+
+    def new_translations(self) -> gettext.GNUTranslations | None:
+        """A translations object of its own (one that fallbacks may be added to), or None in English."""
+        return gettext.GNUTranslations(io.BytesIO(self._compiled)) if self._compiled is not None else None
 
     def _browser_message(self, message: str | tuple[str, ...] | list[str]) -> None:
         if isinstance(message, str):

@@ -1,16 +1,60 @@
-"""The words of sphinx-kb's page templates (page.html, search.html, the sidebar): `kb_("Home")`
-in a template gives the word in the site's language (content/wording.py). Sphinx's own `_()` stays
-for furo's and Sphinx's words."""
+"""The words of the page templates in the page's language: `kb_("Home")` in sphinx-kb's templates
+(page.html, search.html, the sidebar) gives sphinx-kb's word (content/wording.py); `_()` in
+furo's and Sphinx's templates gives sphinx-kb's translation of furo's words (furo ships none),
+else Sphinx's own."""
 
 from __future__ import annotations
 
+import gettext
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sphinx
+
+from sphinx_kb.content.wording import wording
 from sphinx_kb.site.settings import translation_language, words
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for translation")
+    """Marks a message for `make messages` without translating it here."""
+    return message
+
+
+# furo's words: its templates' `_()`, which furo has no catalogs for (sphinx_kb/locale has).
+THEME_MESSAGES = (
+    N_("Next"),
+    N_("Previous"),
+    N_("On this page"),
+    N_("Back to top"),
+    N_("Edit this page"),
+    N_("View this page"),
+    N_("Index"),
+)
+SPHINX_LOCALE = Path(sphinx.__file__).parent / "locale"
+
+
+def theme_translations(app: Sphinx, language: str) -> gettext.NullTranslations:
+    """What `_()` gives in the templates of a page in `language`: sphinx-kb's catalog first, then
+    Sphinx's (the build's own translator for the site's language, with your `locale_dirs`)."""
+    cache: dict[str, gettext.NullTranslations] = app.__dict__.setdefault("_kb_theme_translations", {})
+    if language not in cache:
+        site = language == (app.config.language or "en")
+        base = (
+            app.translator
+            if site
+            else gettext.translation("sphinx", SPHINX_LOCALE, [language], fallback=True)
+        )
+        ours = wording(language).new_translations()
+        if ours is None:
+            cache[language] = base
+        else:
+            ours.add_fallback(base)
+            cache[language] = ours
+    return cache[language]
 
 
 def add_words(
@@ -24,3 +68,8 @@ def add_words(
     language = translation_language(app, pagename)
     if language:
         context["language"] = language
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None and hasattr(environment, "install_gettext_translations"):
+        environment.install_gettext_translations(
+            theme_translations(app, language or app.config.language or "en")
+        )

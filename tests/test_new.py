@@ -347,8 +347,8 @@ def test_help_of_every_command(capsys):
 def test_new_help_lists_its_options():
     done = subprocess.run([str(KB), "new", "--help"], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("usage: kb new [-h] --category CATEGORY [--slug SLUG]")
-    for option in ("--author", "--tags", "--new-category", "--conf-dir", "--source"):
+    assert done.stdout.startswith("usage: kb new [-h] [--category CATEGORY] [--lang LANG] [--from SLUG]")
+    for option in ("--slug", "--author", "--tags", "--new-category", "--conf-dir", "--source"):
         assert option in done.stdout
     top = subprocess.run([str(KB), "--help"], capture_output=True, text=True, check=False)
     assert "    new " in top.stdout

@@ -678,7 +678,12 @@ def test_category_unknown_key_is_a_warning(tmp_path):
     loaded, problems = categories(tmp_path, "- name: Security\n  descripton: Safe.\n  colour: red\n")
     assert problems == [
         (2, "warning", "unknown category key `descripton` (did you mean `description`?)"),
-        (3, "warning", "unknown category key `colour` (known keys: name, slug, description, parent, order)"),
+        (
+            3,
+            "warning",
+            "unknown category key `colour` "
+            "(known keys: name, slug, description, parent, order, translations)",
+        ),
     ]
     assert [c.name for c in loaded] == ["Security"]
 

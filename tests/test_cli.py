@@ -246,6 +246,12 @@ def test_check_source_option_and_conf_values(tmp_path, capsys, monkeypatch):
         "or add it to taxonomy.yml) [kb.unknown-category]\n"
     )
     assert err == "2 posts checked: 0 error(s), 1 warning(s)\n"
+    # A folder without conf.py (a mistyped --conf-dir): said, since the options are then the defaults.
+    code, out, err = run(capsys, "check", "--conf-dir", "../sit", "--source", ".")
+    assert err.startswith(
+        f"kb check: no conf.py in {tmp_path / 'sit'}; using the default options (see --conf-dir)\n"
+    )
+    assert "category `Security` is not in" not in out  # it read blog/ and categories.yml instead
 
 
 def test_version(capsys):

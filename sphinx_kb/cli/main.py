@@ -224,12 +224,6 @@ def serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"kb serve: {problem}", file=sys.stderr)
         return 2
-    if not (conf_dir / "conf.py").is_file():
-        # Without it the kb_ options would silently be the defaults (a mistyped --conf-dir).
-        print(
-            f"kb {command}: no conf.py in {conf_dir}; using the default options (see --conf-dir)",
-            file=sys.stderr,
-        )
     try:
         values = read_conf(conf_dir)
     except Exception as exc:  # conf.py is arbitrary Python: any error is the user's to see

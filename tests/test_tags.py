@@ -149,6 +149,9 @@ def test_home_and_sidebar_lead_to_tags_and_archive(crafted):
     assert browse == [("Tags", "../tags.html"), ("Archive", "../archive.html")]
     # Outside furo's tree (whose links are the taxonomy's).
     assert post.select(".sidebar-tree .kb-sidebar-browse") == []
+    # A heading to assistive technology needs its level (ARIA; the Nu validator reports it missing).
+    caption = post.select_one(".kb-sidebar-browse .caption")
+    assert (caption["role"], caption["aria-level"]) == ("heading", "2")
     current = result.html("tag/cloud.html").select(".kb-sidebar-browse li.current a")
     assert [a.get_text() for a in current] == ["Tags"]
 

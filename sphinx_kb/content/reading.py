@@ -176,7 +176,7 @@ def add_translation(catalog: Catalog, post: Post) -> Post | None:
     when it cannot be published (reported): an undeclared language, the site's own, or no
     category to take."""
     layout = catalog.layout
-    file_docname = f"{layout.posts_dir}/{post.path.stem}"
+    file_docname = layout.post_docname(post.path.stem)
     name = post.path.name
     declared = ", ".join((layout.language, *layout.languages))
     if post.language == layout.language:

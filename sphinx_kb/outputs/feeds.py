@@ -93,7 +93,7 @@ def enabled(app: Sphinx) -> bool:
 def feed_dir(catalog: Catalog, category: Category | None, language: str = "") -> str:
     """Where a feed pair lives below the site root: `` or `category/<slug>/`; a translated
     language's below `<language>/` (docs/translations.md)."""
-    root = f"{language}/" if language and language != catalog.layout.language else ""
+    root = f"{language}/" if language else ""
     return root if category is None else f"{root}{catalog.layout.category_dir}/{category.slug}/"
 
 
@@ -141,7 +141,7 @@ def feed_posts(catalog: Catalog, limit: int, language: str = "") -> tuple[list[P
 
     One pass over the posts, newest first; each post is offered to its category's ancestors."""
     site: list[Post] = []
-    translated = bool(language) and language != catalog.layout.language
+    translated = bool(language)
     listed = [] if translated else catalog.listed_categories
     by_category: dict[str, list[Post]] = {c.slug: [] for c in listed}
     posts = (
@@ -318,7 +318,6 @@ def build_feed(
     from feedgen.feed import FeedGenerator
 
     site = site_name(app)
-    language = "" if language == catalog.layout.language else language
     words = wording(language or app.config.language)
     home = (
         page_url(app, app.config.root_doc)

@@ -21,7 +21,7 @@ from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
 from sphinx_kb.site.domain import get_catalog
 from sphinx_kb.site.settings import site_name, words
-from sphinx_kb.site.urls import asset_url, page_url
+from sphinx_kb.site.urls import alternate_links, asset_url, page_url
 
 logger = logging.getLogger(__name__)
 
@@ -169,13 +169,9 @@ def language_tags(app: Sphinx, catalog: Catalog, pagename: str, post: Post | Non
     found = [tag("property", "og:locale", og_locale(here))]
     versions = catalog.versions(post.slug) if post is not None else {}
     found += [tag("property", "og:locale:alternate", og_locale(lang)) for lang in versions if lang != here]
-    links = [(lang, page_url(app, layout.docname_of(version))) for lang, version in versions.items()]
-    if links:
-        default = dict(links).get(layout.language, links[0][1])
-        links.append(("x-default", default))
     found += [
         f'<link rel="alternate" hreflang="{html.escape(lang)}" href="{html.escape(url)}" />'
-        for lang, url in links
+        for lang, url in alternate_links(app, catalog, versions)
     ]
     return found
 

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from sphinx_kb.content.post import iso_date
 from sphinx_kb.pages.sources import is_browse_page
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.urls import page_path, page_url, site_url
+from sphinx_kb.site.urls import alternate_links, page_path, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,8 +34,9 @@ def sitemap_entries(
     """(docname, lastmod) of the home page, every category page, every published post and the
     other pages of the site (`other_pages`: docname -> source file, dated by git)."""
     published = [p for p in catalog.visible_posts if not p.is_draft]
+    translated = [p for p in catalog.visible_translations if not p.is_draft]
     git_dates: dict[Path, str] = {}
-    if other_pages or any(p.last_modified is None for p in published):
+    if other_pages or any(p.last_modified is None for p in (*published, *translated)):
         git_dates = catalog.commit_dates
     post_dates = {
         p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
@@ -60,9 +61,6 @@ def sitemap_entries(
             for page in range(1, catalog.pages_of(category.slug) + 1):
                 entries.append((catalog.layout.category_docname(category.slug, page), lastmod))
     entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
-    translated = [p for p in catalog.visible_translations if not p.is_draft]
-    if translated and any(p.last_modified is None for p in translated) and not git_dates:
-        git_dates = catalog.commit_dates
     entries += [
         (
             catalog.layout.docname_of(p),
@@ -131,16 +129,11 @@ def add_alternates(app: Sphinx, exception: Exception | None) -> None:
     catalog = get_catalog(app.env)
     alternates: dict[str, list[tuple[str, str]]] = {}
     for slug in catalog.translations:
-        versions = [
-            (language, page_url(app, catalog.layout.docname_of(post)))
-            for language, post in catalog.versions(slug).items()
-            if not post.is_draft
-        ]
-        if len(versions) < 2:
-            continue
-        default = dict(versions).get(catalog.layout.language, versions[0][1])
-        for _language, url in versions:
-            alternates[url] = [*versions, ("x-default", default)]
+        published = {language: post for language, post in catalog.versions(slug).items() if not post.is_draft}
+        links = alternate_links(app, catalog, published)
+        for language, url in links:
+            if language != "x-default":
+                alternates[url] = links
     path = Path(app.outdir, app.config.sitemap_filename)
     if not alternates or not path.is_file():
         return

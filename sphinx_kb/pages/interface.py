@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 
 from sphinx_kb.content.wording import wording
-from sphinx_kb.site.settings import translation_language, words
+from sphinx_kb.site.settings import translation_language
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -62,10 +62,10 @@ def add_words(
 ) -> None:
     """html-page-context: `kb_` for the templates, and kb-search.js's words (page.html), in the
     page's language; a translation's page says its language in `<html lang>`."""
-    wording = words(app, pagename)
-    context["kb_"] = wording.text
-    context["kb_words_json"] = wording.browser_json
     language = translation_language(app, pagename)
+    page_words = wording(language or app.config.language)
+    context["kb_"] = page_words.text
+    context["kb_words_json"] = page_words.browser_json
     if language:
         context["language"] = language
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)

@@ -23,11 +23,10 @@ def site_name(app: Sphinx) -> str:
     return str(app.config.html_title or app.config.project)
 
 
-def words(app: Sphinx, pagename: str | None = None) -> Wording:
-    """sphinx-kb's words in the site's language (`language` in conf.py), or in the language of
-    the page `pagename` (a translation's)."""
-    language = translation_language(app, pagename) if pagename else ""
-    return wording(language or app.config.language)
+def words(app: Sphinx) -> Wording:
+    """sphinx-kb's words in the site's language (`language` in conf.py); a translation's page
+    takes its own language's (pages/interface.py, translation_language)."""
+    return wording(app.config.language)
 
 
 def translation_language(app: Sphinx, pagename: str) -> str:

@@ -8,6 +8,9 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from sphinx_kb.content.catalog import Catalog
+    from sphinx_kb.content.post import Post
+
 
 def site_url(app: Sphinx) -> str:
     """The site's base URL (`html_baseurl`), always ending in `/`; empty when not configured."""
@@ -25,6 +28,19 @@ def page_path(app: Sphinx, docname: str) -> str:
 def page_url(app: Sphinx, docname: str) -> str:
     """The absolute URL of a page."""
     return site_url(app) + page_path(app, docname)
+
+
+def alternate_links(app: Sphinx, catalog: Catalog, versions: dict[str, Post]) -> list[tuple[str, str]]:
+    """(hreflang, URL) of each version of an article, then `x-default`: the version in the site's
+    language, else the first; none for fewer than two versions. The page's head and the sitemap
+    give the same links (docs/translations.md)."""
+    links = [
+        (language, page_url(app, catalog.layout.docname_of(post))) for language, post in versions.items()
+    ]
+    if len(links) < 2:
+        return []
+    default = dict(links).get(catalog.layout.language, links[0][1])
+    return [*links, ("x-default", default)]
 
 
 def asset_url(app: Sphinx, path: str) -> str:

@@ -58,6 +58,13 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     src = tmp_path_factory.mktemp("translations") / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     add_translations(src)
+    categories = src / "categories.yml"
+    categories.write_text(
+        categories.read_text(encoding="utf-8").replace(
+            "- name: Security\n", "- name: Security\n  translations:\n    de: {name: Sicherheit}\n"
+        ),
+        encoding="utf-8",
+    )
     shutil.copy(REPO / "source" / "_static" / "favicon.svg", src / "favicon.svg")
     result = build(src, overrides={**LANGUAGES, "html_favicon": "favicon.svg"})
     result.assert_no_warnings()
@@ -126,14 +133,115 @@ def test_hreflang_links_are_reciprocal_and_name_every_version_and_x_default(site
         "de_DE",
         "fr_FR",
     }
-    # Untranslated pages, a translation without an original and other pages: none.
-    for path in [
-        "blog/helpdesk-basics.html",
-        "de/blog/nur-deutsch.html",
-        "category/security.html",
-        "index.html",
-    ]:
+    # Untranslated articles, a translation without an original, a category with no translated
+    # article: none.
+    for path in ["blog/helpdesk-basics.html", "de/blog/nur-deutsch.html", "category/managed-it.html"]:
         assert alternates(site.html(path)) == set(), path
+
+
+@pytest.mark.parametrize(
+    ("paths", "x_default"),
+    [
+        (["index.html", "de/index.html", "fr/index.html"], "https://kb.test/"),
+        (
+            ["category/security.html", "de/category/security.html", "fr/category/security.html"],
+            "https://kb.test/category/security.html",
+        ),
+        (["tags.html", "de/tags.html", "fr/tags.html"], "https://kb.test/tags.html"),
+    ],
+)
+def test_home_category_and_tag_index_pages_name_their_versions(site, paths, x_default):
+    urls = {"en": x_default, **{p.split("/")[0]: f"https://kb.test/{p}" for p in paths[1:]}}
+    expected = {*urls.items(), ("x-default", x_default)}
+    for path in paths:
+        assert alternates(site.html(path)) == expected, path
+
+
+def test_each_language_has_its_own_home_category_tag_and_archive_pages(site):
+    home = site.html("de/index.html")
+    assert home.html["lang"] == "de"
+    assert meta(home, "og:locale") == "de_DE"
+    # Only German articles, linked to their German pages; categories by their German names.
+    cards = [a.get_text() for a in home.select(".kb-post-card-title a")]
+    assert cards == ["Nur auf Deutsch", "Die 3-2-1-Backup-Regel"]
+    assert {a["href"] for a in home.select(".kb-post-card-title a")} == {
+        "blog/nur-deutsch.html",
+        "blog/backup-rule.html",
+    }
+    categories = [a.get_text() for a in home.select(".kb-category-card-title a")]
+    assert categories == ["Sicherheit"]
+    assert home.select_one(".kb-category-card-title .kb-count").get_text() == "2 Artikel"
+    assert "Neueste Artikel" in home.get_text()
+    security = site.html("de/category/security.html")
+    assert security.select_one("article h1").get_text(strip=True).rstrip("¶") == "Sicherheit"
+    assert [a.get_text() for a in security.select(".kb-post-card-title a")] == ["Nur auf Deutsch"]
+    assert [a["href"] for a in security.select(".kb-category-card-title a")] == ["backup.html"]
+    # Tags: the German article's tags lead to German tag pages, listing German articles.
+    german = site.html("de/blog/backup-rule.html")
+    assert [a["href"] for a in german.select(".kb-post-tags a")] == ["../tag/datensicherung.html"]
+    tag = site.html("de/tag/datensicherung.html")
+    assert [a.get_text() for a in tag.select(".kb-post-card-title a")] == ["Die 3-2-1-Backup-Regel"]
+    assert "Datensicherung" in [a.get_text() for a in site.html("de/tags.html").select(".kb-tag a")]
+    archive = site.html("de/archive.html")
+    assert [a.get_text() for a in archive.select(".kb-archive-entry a:not(.kb-category a)")][:2] == [
+        "Nur auf Deutsch",
+        "Die 3-2-1-Backup-Regel",
+    ]
+    assert "Oktober 2024" in archive.get_text()
+    # The site language's pages list none of them, and no page is made for a draft's language
+    # alone (fr has one published article, so it has pages; en keeps its own).
+    assert "Nur auf Deutsch" not in site.html("category/security.html").get_text()
+    assert [a.get_text() for a in site.html("fr/index.html").select(".kb-post-card-title a")] == [
+        "La règle de sauvegarde 3-2-1"
+    ]
+
+
+def test_a_german_page_leads_around_the_german_site(site):
+    german = site.html("de/blog/backup-rule.html")
+    # Breadcrumbs: the German home, then the German category pages.
+    crumbs = [(a.get_text(), a["href"]) for a in german.select(".kb-breadcrumbs a")]
+    assert crumbs == [
+        ("Startseite", "../index.html"),
+        ("Sicherheit", "../category/security.html"),
+        ("Backup & Recovery", "../category/backup.html"),
+    ]
+    # The sidebar: German category pages only, with German counts.
+    tree = [a["href"] for a in german.select(".sidebar-tree a")]
+    assert "../category/security.html" in tree and "../category/backup.html" in tree
+    assert not any("managed-it" in href for href in tree)
+    assert german.select_one(".kb-post-meta a.kb-category")["href"] == "../category/backup.html"
+    # Search from a German page opens the German search page, which searches in German.
+    assert german.select_one("form.sidebar-search-container")["action"] == "../search.html"
+    search = site.html("de/search.html")
+    assert search.html["lang"] == "de"
+    assert search.select_one("h1").get_text(strip=True) == "Suche"
+    assert [a.get_text() for a in search.select(".kb-search-help a")][:1] == ["Sicherheit"]
+    # Every link of the German pages resolves.
+    for path in ["de/index.html", "de/category/security.html", "de/blog/backup-rule.html", "de/tags.html"]:
+        page = site.html(path)
+        for link in page.select("article a[href], .sidebar-tree a[href], .kb-breadcrumbs a[href]"):
+            href = link["href"].partition("#")[0]
+            if not href or "://" in href:
+                continue
+            target = urlsplit(urljoin(f"https://kb.test/{path}", href)).path.lstrip("/") or "index.html"
+            assert (site.outdir / target).is_file(), (path, href)
+
+
+def test_the_sitemap_lists_each_language_s_home_and_category_pages(site):
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(site.outdir / "sitemap.xml").getroot()
+    listed = {
+        url.findtext(f"{SITEMAP}loc"): {
+            (link.get("hreflang"), link.get("href")) for link in url.iter(f"{XHTML}link")
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    for path in ["de/index.html", "de/category/security.html", "de/category/backup.html", "fr/index.html"]:
+        assert listed[f"https://kb.test/{path}"] == alternates(site.html(path)), path
+    assert listed["https://kb.test/"] == alternates(site.html("index.html"))
+    # Tag and archive pages stay out, as in the site's language.
+    assert not any("/tag/" in url or "archive" in url for url in listed)
 
 
 def test_the_sitemap_lists_each_version_with_the_same_alternates_as_its_page(site):
@@ -164,7 +272,15 @@ def test_the_language_switcher_leads_to_each_other_version(site):
             assert page_of(site, target).html["lang"] == link["hreflang"]
     german = site.html("de/blog/backup-rule.html").select_one(".kb-languages")
     assert german.get_text(" ", strip=True) == "Auch auf: English · Français"
-    assert site.html("blog/helpdesk-basics.html").select_one(".kb-languages") is None
+    # Every page has one: an article without a translation leads to each language's home page.
+    untranslated = site.html("blog/helpdesk-basics.html").select_one(".kb-languages")
+    assert untranslated.get_text(" ", strip=True) == "Other languages: Deutsch · Français"
+    assert [a["href"] for a in untranslated.select("a")] == ["../de/index.html", "../fr/index.html"]
+    only_german = site.html("de/blog/nur-deutsch.html").select_one(".kb-languages")
+    assert only_german.get_text(" ", strip=True) == "Andere Sprachen: English · Français"
+    assert [a["href"] for a in only_german.select("a")] == ["../../index.html", "../../fr/index.html"]
+    home = site.html("de/index.html").select_one(".kb-languages")
+    assert [a["href"] for a in home.select("a")] == ["../index.html", "../fr/index.html"]
 
 
 def test_each_language_has_its_feeds_holding_only_its_articles(site):
@@ -250,6 +366,10 @@ def test_a_site_in_one_language_is_unchanged_and_calls_a_translation_an_error(ma
 
 def test_adding_a_translation_rewrites_its_versions_and_nothing_else(make_project):
     src = make_project()
+    # German and French pages exist already: the first translation into a language adds a link
+    # to every page's language switcher, so every page is rewritten then (tested below).
+    write_post(src, "helpdesk-basics.de", 'title: "Helpdesk-Grundlagen"\nexcerpt: "Hilfe."')
+    write_post(src, "helpdesk-basics.fr", 'title: "Les bases du support"\nexcerpt: "Aide."')
     first = build(src, overrides=LANGUAGES)
     first.assert_no_warnings()
     out = first.outdir
@@ -261,6 +381,8 @@ def test_adding_a_translation_rewrites_its_versions_and_nothing_else(make_projec
     rewritten = {str(p.relative_to(out)) for p, t in times.items() if p.stat().st_mtime_ns != t}
     assert "blog/backup-rule.html" in rewritten  # its switcher and alternates name the translation
     assert (out / "de/blog/backup-rule.html").is_file()
+    # Its category gets a German page, which the English category page names.
+    assert {"category/backup.html", "category/security.html", "de/index.html"} <= rewritten
     assert not {"blog/phishing-101.html", "blog/helpdesk-basics.html", "category/managed-it.html"} & rewritten
     assert ("de", "https://kb.test/de/blog/backup-rule.html") in alternates(
         second.html("blog/backup-rule.html")
@@ -270,6 +392,22 @@ def test_adding_a_translation_rewrites_its_versions_and_nothing_else(make_projec
     third = build(src, overrides=LANGUAGES)
     assert alternates(third.html("blog/backup-rule.html")) == set()
     assert not (out / "de/blog/backup-rule.html").exists()
+    assert not (src / "de/category/backup.md").exists()  # its German category page went too
+
+
+def test_a_language_without_published_articles_has_no_pages(make_project):
+    src = make_project()
+    write_post(src, "backup-rule.de", 'title: "Die Regel"\nexcerpt: "Drei Kopien."\ndate: 2024-09-10')
+    first = build(src, overrides=LANGUAGES)
+    first.assert_no_warnings()
+    assert (src / "de/index.md").is_file() and (first.outdir / "de/index.html").is_file()
+    assert not (src / "fr").exists()  # no French article: no French pages, no switcher link
+    assert [a.get_text() for a in first.html("index.html").select(".kb-languages a")] == ["Deutsch"]
+    (src / "blog/backup-rule.de.md").unlink()
+    second = build(src, overrides=LANGUAGES)
+    second.assert_no_warnings()
+    assert not list((src / "de").rglob("*.md")) if (src / "de").exists() else True
+    assert second.html("index.html").select_one(".kb-languages") is None
 
 
 @pytest.fixture(scope="module")
@@ -291,6 +429,20 @@ def test_searching_on_a_german_page_finds_the_german_article_not_the_english_one
         "() => /Keine Ergebnisse/.test(document.querySelector('.kb-search-popup-note').textContent)"
     )
     assert popup.locator(".kb-search-result").count() == 0
+
+
+def test_the_german_search_page_finds_german_articles(page, served):
+    # "See all results" / Enter in the sidebar box of a German page opens the German search page.
+    page.goto(f"{served}de/blog/backup-rule.html")
+    box = page.locator("input.sidebar-search").first
+    box.fill("Sicherungskopien")
+    page.locator(".kb-search-popup .kb-search-result").first.wait_for()
+    box.press("Enter")
+    page.wait_for_url("**/de/search.html?q=Sicherungskopien*")
+    results = page.locator(".kb-search-results .kb-search-result-title")
+    results.first.wait_for()
+    assert results.all_inner_texts() == ["Die 3-2-1-Backup-Regel"]
+    assert page.locator("html").get_attribute("lang") == "de"
 
 
 def test_dirhtml_publishes_a_translation_in_its_own_folder(make_project):

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinx_kb.content.archive import ARCHIVE_DOC, archive_docname
-from sphinx_kb.content.tags import TAG_DIR, Tag, tag_docname
+from sphinx_kb.content.tags import Tag
 
 if TYPE_CHECKING:
     from sphinx_kb.content.catalog import Catalog
@@ -25,7 +24,7 @@ def tag_posts_on_page(catalog: Catalog, slug: str, page: int) -> list[Post]:
 
 def tag_page_for_docname(catalog: Catalog, docname: str) -> tuple[Tag | None, int]:
     """The tag a tag page (any of its numbered pages) is about, and the page number."""
-    prefix = TAG_DIR + "/"
+    prefix = catalog.layout.tag_dir + "/"
     if not docname.startswith(prefix):
         return None, 0
     slug, _, page = docname[len(prefix) :].partition("/page/")
@@ -38,7 +37,7 @@ def tag_page_for_docname(catalog: Catalog, docname: str) -> tuple[Tag | None, in
 
 def tag_docnames(catalog: Catalog) -> list[str]:
     return [
-        tag_docname(slug, n)
+        catalog.layout.tag_docname(slug, n)
         for slug in catalog.tag_index.tags
         for n in range(1, tag_pages_of(catalog, slug) + 1)
     ]
@@ -54,12 +53,12 @@ def archive_posts_on_page(catalog: Catalog, page: int) -> list[Post]:
 
 def archive_page_for_docname(catalog: Catalog, docname: str) -> int:
     """The number of the archive page a docname is, or 0."""
-    if docname == ARCHIVE_DOC:
+    if docname == catalog.layout.archive_docname():
         return 1
-    prefix = ARCHIVE_DOC + "/page/"
+    prefix = catalog.layout.archive_dir + "/page/"
     number = docname[len(prefix) :] if docname.startswith(prefix) else ""
     return int(number) if number.isdigit() and 2 <= int(number) <= archive_pages_of(catalog) else 0
 
 
 def archive_docnames(catalog: Catalog) -> list[str]:
-    return [archive_docname(n) for n in range(1, archive_pages_of(catalog) + 1)]
+    return [catalog.layout.archive_docname(n) for n in range(1, archive_pages_of(catalog) + 1)]

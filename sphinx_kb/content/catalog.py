@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from sphinx_kb.content.archive import ARCHIVE_DOC, archive_docname
 from sphinx_kb.content.authors import Authors
 from sphinx_kb.content.categories import Category
 from sphinx_kb.content.gitdates import last_commit_dates
@@ -20,7 +21,7 @@ from sphinx_kb.content.post import Post
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.slugs import slugify
 from sphinx_kb.content.synonyms import SynonymGroup
-from sphinx_kb.content.tags import TagIndex, collect_tags
+from sphinx_kb.content.tags import TAG_DIR, TAGS_DOC, TagIndex, collect_tags, tag_docname
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,28 @@ class Layout:
     # The site's language, and the other languages posts are translated into (options.py).
     language: str = "en"
     languages: tuple[str, ...] = ()
+    # The language whose pages this layout places: "" for the site's language (at the site's
+    # root), else a translated language, whose pages live under `<language>/` (Catalog.in_language).
+    view: str = ""
 
     @property
     def posts_path(self) -> Path:
         return self.srcdir / self.posts_dir
 
+    @property
+    def page_language(self) -> str:
+        """The language of the pages this layout places."""
+        return self.view or self.language
+
+    @property
+    def prefix(self) -> str:
+        """What the docnames of this layout's generated pages start with: "" or `<language>/`."""
+        return f"{self.view}/" if self.view else ""
+
     def post_docname(self, slug: str, language: str = "") -> str:
-        """`blog/<slug>`; a translation's `<language>/blog/<slug>` (read from `blog/<slug>.<language>.md`)."""
+        """`blog/<slug>`; a translation's `<language>/blog/<slug>` (read from `blog/<slug>.<language>.md`).
+        Without `language`, the post in the layout's own language."""
+        language = language or self.view
         if language and language != self.language:
             return f"{language}/{self.posts_dir}/{slug}"
         return f"{self.posts_dir}/{slug}"
@@ -66,7 +82,35 @@ class Layout:
 
     def category_docname(self, slug: str, page: int = 1) -> str:
         """`category/<slug>`, then `category/<slug>/page/2`, ... for the following pages."""
-        return f"{self.category_dir}/{slug}" if page == 1 else f"{self.category_dir}/{slug}/page/{page}"
+        name = f"{self.category_dir}/{slug}" if page == 1 else f"{self.category_dir}/{slug}/page/{page}"
+        return self.prefix + name
+
+    def home_docname(self, root_doc: str) -> str:
+        """The home page: the root document, `<language>/<root_doc>` for a translated language."""
+        return self.prefix + root_doc
+
+    @property
+    def search_docname(self) -> str:
+        """The search page (search/pagefind.py writes one per language)."""
+        return self.prefix + "search"
+
+    @property
+    def tags_docname(self) -> str:
+        return self.prefix + TAGS_DOC
+
+    @property
+    def tag_dir(self) -> str:
+        return self.prefix + TAG_DIR
+
+    def tag_docname(self, slug: str, page: int = 1) -> str:
+        return self.prefix + tag_docname(slug, page)
+
+    @property
+    def archive_dir(self) -> str:
+        return self.prefix + ARCHIVE_DOC
+
+    def archive_docname(self, page: int = 1) -> str:
+        return self.prefix + archive_docname(page)
 
 
 @dataclass
@@ -87,6 +131,8 @@ class Catalog:
     synonyms: list[SynonymGroup] = field(default_factory=list)
     # Valid translations, drafts included: slug -> language -> the post in that language.
     translations: dict[str, dict[str, Post]] = field(default_factory=dict)
+    # A view of one translated language (in_language): the site's catalog it was made from.
+    base: Catalog | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,6 +143,98 @@ class Catalog:
         """Posts that become pages, newest first."""
         shown = [p for p in self.posts.values() if self.layout.show_drafts or not p.is_draft]
         return sorted(shown, key=lambda p: p.sort_key)
+
+    def in_language(self, language: str) -> Catalog:
+        """The catalog as the pages of `language` show it: its articles are the translations into
+        `language`, its categories carry their names in it, and its layout places its pages under
+        `<language>/` (home, category, tag and archive pages). The site's language: the catalog."""
+        site = self.base or self
+        if not language or language == site.layout.language:
+            return site
+        views: dict[str, Catalog] = site.__dict__.setdefault("_views", {})
+        view = views.get(language)
+        if view is None:
+            view = Catalog(
+                layout=replace(site.layout, view=language),
+                posts={
+                    slug: found[language] for slug, found in site.translations.items() if language in found
+                },
+                categories={
+                    slug: replace(c, name=c.name_in(language), description=c.description_in(language))
+                    for slug, c in site.categories.items()
+                },
+                excluded=site.excluded,
+                authors=site.authors,
+                synonyms=site.synonyms,
+                translations=site.translations,
+                base=site,
+            )
+            # Translations name their category as the original does (by its site-language name).
+            view.__dict__["_category_lookup"] = site._category_lookup
+            view.__dict__["_category_order"] = site._category_order
+            views[language] = view
+        return view
+
+    def for_page(self, docname: str) -> Catalog:
+        """The catalog a page shows: its language's view for pages under `<language>/`."""
+        site = self.base or self
+        language, _, rest = docname.partition("/")
+        if rest and language in site.layout.languages:
+            return site.in_language(language)
+        return site
+
+    @property
+    def view_languages(self) -> list[str]:
+        """The translated languages that have pages of their own: at least one visible translation."""
+        site = self.base or self
+        return [language for language in site.layout.languages if site.in_language(language).visible_posts]
+
+    def page_versions(self, docname: str, root_doc: str) -> dict[str, str]:
+        """The page in each language it exists in (language -> docname), the site's language
+        first: an article and its translations; a home page, a category's first page, the tag
+        index and the archive's first page in every language that has them. {} for a page in
+        one language only."""
+        site = self.base or self
+        view = site.for_page(docname)
+        post = view.post_for_docname(docname)
+        if post is not None:
+            return {language: site.layout.docname_of(p) for language, p in site.versions(post.slug).items()}
+        if not site.layout.languages:
+            return {}
+        views = [site, *(site.in_language(language) for language in site.view_languages)]
+        layout = view.layout
+        category, page = view.category_page_for_docname(docname)
+        if category is not None and page == 1:
+            found = {
+                v.layout.page_language: v.layout.category_docname(category.slug)
+                for v in views
+                if v.count(category.slug)
+            }
+        elif docname == layout.home_docname(root_doc):
+            found = {v.layout.page_language: v.layout.home_docname(root_doc) for v in views}
+        elif docname == layout.tags_docname:
+            found = {v.layout.page_language: v.layout.tags_docname for v in views}
+        elif docname == layout.archive_docname():
+            found = {v.layout.page_language: v.layout.archive_docname() for v in views}
+        else:
+            found = {}
+        return found if len(found) > 1 else {}
+
+    def language_links(self, docname: str, root_doc: str) -> dict[str, str]:
+        """Where the language switcher of a page leads (language -> docname), for every language
+        with pages but the page's own: the same page in that language, else that language's
+        home page. {} on a site in one language."""
+        site = self.base or self
+        languages = [site.layout.language, *site.view_languages]
+        if len(languages) < 2:
+            return {}
+        here = site.for_page(docname).layout.page_language
+        versions = self.page_versions(docname, root_doc)
+        return {
+            language: versions.get(language) or site.in_language(language).layout.home_docname(root_doc)
+            for language in languages
+            if language != here
+        }
 
     @cached_property
     def visible_translations(self) -> list[Post]:
@@ -117,7 +255,7 @@ class Catalog:
             return {}
         shown = self.layout.show_drafts
         result: dict[str, Post] = {}
-        original = self.posts.get(slug)
+        original = (self.base or self).posts.get(slug)
         if original is not None and (shown or not original.is_draft):
             result[self.layout.language] = original
         for language in self.layout.languages:
@@ -221,16 +359,16 @@ class Catalog:
     def post_in(self, slug: str, language: str = "") -> Post | None:
         """The post, or its translation into `language`."""
         if not language or language == self.layout.language:
-            return self.posts.get(slug)
+            return (self.base or self).posts.get(slug)
         return self.translations.get(slug, {}).get(language)
 
     def post_for_docname(self, docname: str) -> Post | None:
         """The post (or translation: `<language>/blog/<slug>`) a page shows."""
-        prefix = self.layout.posts_dir + "/"
+        prefix = self.layout.post_docname("")
         post: Post | None = None
         if docname.startswith(prefix):
             post = self.posts.get(docname[len(prefix) :])
-        elif self.translations:
+        elif self.translations and self.base is None:
             language, _, rest = docname.partition("/")
             if language in self.layout.languages and rest.startswith(prefix):
                 post = self.translations.get(rest[len(prefix) :], {}).get(language)
@@ -241,7 +379,7 @@ class Catalog:
         return self.category_page_for_docname(docname)[0]
 
     def category_page_for_docname(self, docname: str) -> tuple[Category | None, int]:
-        prefix = self.layout.category_dir + "/"
+        prefix = self.layout.category_docname("")
         if not docname.startswith(prefix):
             return None, 0
         slug, _, page = docname[len(prefix) :].partition("/page/")
@@ -262,7 +400,7 @@ class Catalog:
     def commit_dates(self) -> dict[Path, str]:
         """Last commit date of each source file: one `git log` per build, for the sitemap and the
         feeds alike (the catalog is read again on every build)."""
-        return last_commit_dates(self.layout.srcdir)
+        return self.base.commit_dates if self.base else last_commit_dates(self.layout.srcdir)
 
     def public_file(self, site_path: str) -> Path:
         """The file in the public folder served at a site-root path such as `/blog/x.png`."""

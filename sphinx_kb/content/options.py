@@ -25,6 +25,8 @@ OPTIONS: dict[str, tuple[object, str]] = {
     "kb_drafts": (False, "env"),
     # Home page: the text under the site title, and how many latest posts it lists.
     "kb_description": ("", "env"),
+    # The home page's text in each translated language: {"de": "..."} (none: no text there).
+    "kb_description_translations": ({}, "env"),
     "kb_latest_posts": (10, "env"),
     # Posts per listing page: category pages are split into numbered pages of this size.
     "kb_posts_per_page": (20, "env"),

@@ -84,12 +84,12 @@ def tag_docname(slug: str, page: int = 1) -> str:
 
 
 def tag_links(post: Post) -> list[tuple[str, str]]:
-    """(text, docname) of a post's tags, in the post's order, each slug once, the post's spelling."""
+    """(text, slug) of a post's tags, in the post's order, each slug once, the post's spelling."""
     seen: set[str] = set()
     links = []
     for text in post.tags:
         slug = slugify(text)
         if slug and slug not in seen:
             seen.add(slug)
-            links.append((text, tag_docname(slug)))
+            links.append((text, slug))
     return links

@@ -47,6 +47,7 @@ def read_catalog(app: Sphinx) -> None:
         description=app.config.kb_description,
         latest=app.config.kb_latest_posts,
         words=words(app),
+        descriptions=dict(app.config.kb_description_translations),
     )
     sources.generate(catalog, settings, app.config.root_doc)
 

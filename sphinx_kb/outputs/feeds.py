@@ -26,7 +26,7 @@ from sphinx.util import logging
 from sphinx_kb.content.wording import wording
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name, translation_language
+from sphinx_kb.site.settings import site_name
 from sphinx_kb.site.urls import page_url, site_url
 from sphinx_kb.version import __version__
 
@@ -108,17 +108,18 @@ def add_feed_links(
         return
     catalog = get_catalog(app.env)
     site = site_name(app)
-    # A translation's page leads to its language's feed (there are no listing pages per language yet).
-    language = translation_language(app, pagename)
-    if language:
-        category, title = None, f"{site} ({language})"
-    elif pagename == app.config.root_doc:
-        category, title = None, site
-    else:
-        category = catalog.category_for_docname(pagename)
-        if category is None:
-            return
+    view = catalog.for_page(pagename)
+    # A page under `<language>/` leads to that language's feeds; a translation to its language's.
+    language = view.layout.view
+    category = view.category_for_docname(pagename)
+    if category is not None:
         title = feed_title(category, site)
+    elif pagename == view.layout.home_docname(app.config.root_doc) or (
+        language and view.post_for_docname(pagename) is not None
+    ):
+        title = f"{site} ({language})" if language else site
+    else:
+        return
     links = [
         f'<link rel="alternate" type="{mime}" title="{html.escape(f"{title} ({label})")}" '
         f'href="{html.escape(site_url(app) + feed_dir(catalog, category, language) + name)}.xml" />'
@@ -319,14 +320,19 @@ def build_feed(
 
     site = site_name(app)
     words = wording(language or app.config.language)
+    layout = catalog.in_language(language).layout
     home = (
-        page_url(app, app.config.root_doc)
+        page_url(app, layout.home_docname(app.config.root_doc))
         if category is None
-        else page_url(app, catalog.layout.category_docname(category.slug))
+        else page_url(app, layout.category_docname(category.slug))
     )
     folder = site_url(app) + feed_dir(catalog, category, language)
     if category is None:
-        described = app.config.kb_description if not language else ""
+        described = (
+            app.config.kb_description_translations.get(language, "")
+            if language
+            else app.config.kb_description
+        )
         subtitle = described or words.text("The latest articles of {site}.", site=site)
     else:
         subtitle = category_description(category, site, words, language)
@@ -334,7 +340,7 @@ def build_feed(
     generator = FeedGenerator()
     # dc:creator carries the author's plain name in RSS (its <author> must be an e-mail address).
     generator.load_extension("dc", atom=False, rss=True)
-    # A translated language's feed has its own id; its pages link home (no home page per language yet).
+    # A translated language's feed has its own id (its folder), as it had before its home page.
     generator.id(folder if language else home)
     generator.title(feed_title(category, site, language))
     generator.description(subtitle)

@@ -124,7 +124,7 @@ def breadcrumbs(app: Sphinx, trail: list[tuple[str, str]]) -> Json:
 
 def category_trail(app: Sphinx, catalog: Catalog, category: Category) -> list[tuple[str, str]]:
     """Home, then the category's ancestors from the top, then the category itself."""
-    trail = [(site_name(app), app.config.root_doc)]
+    trail = [(site_name(app), catalog.layout.home_docname(app.config.root_doc))]
     trail += [(c.name, catalog.layout.category_docname(c.slug)) for c in catalog.ancestors(category)]
     return trail
 
@@ -151,7 +151,7 @@ def blog_posting(app: Sphinx, catalog: Catalog, post: Post, context: dict[str, A
     if author is not None:
         data["author"] = person(app, author)
     data["publisher"] = publisher(app)
-    data["articleSection"] = catalog.category_of(post).name_in(post.language)
+    data["articleSection"] = catalog.category_of(post).name
     if post.tags:
         data["keywords"] = list(post.tags)
     if post.language or app.config.language:
@@ -179,7 +179,7 @@ def website(app: Sphinx) -> Json:
 
 def structured_data(app: Sphinx, pagename: str, context: dict[str, Any]) -> list[Json]:
     """The schema.org items of one page (none for pages that are not posts, categories or home)."""
-    catalog = get_catalog(app.env)
+    catalog = get_catalog(app.env).for_page(pagename)
     post = catalog.post_for_docname(pagename)
     if post is not None:
         if post.is_draft:

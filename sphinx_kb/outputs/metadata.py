@@ -16,11 +16,11 @@ from sphinx.util import logging
 
 from sphinx_kb.content.parallel import can_fork, in_two_processes
 from sphinx_kb.content.post import first_paragraph, iso_date
-from sphinx_kb.content.wording import og_locale
+from sphinx_kb.content.wording import og_locale, wording
 from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name, words
+from sphinx_kb.site.settings import site_name
 from sphinx_kb.site.urls import alternate_links, asset_url, page_url
 
 logger = logging.getLogger(__name__)
@@ -94,8 +94,9 @@ def add_page_metadata(
     url = page_url(app, pagename)
     context["pageurl"] = url
     site = site_name(app)
-    post = catalog.post_for_docname(pagename)
-    category = catalog.category_for_docname(pagename)
+    view = catalog.for_page(pagename)
+    post = view.post_for_docname(pagename)
+    category = view.category_for_docname(pagename)
 
     og: dict[str, str] = {"og:url": url}
     extra: list[str] = []
@@ -123,13 +124,24 @@ def add_page_metadata(
         if post.is_draft:
             extra.append(tag("name", "robots", "noindex"))
     elif category is not None:
-        title, description = category.name, category_description(category, site, words(app))
-        page = catalog.category_page_for_docname(pagename)[1]
+        page_words = wording(view.layout.page_language)
+        title, description = category.name, category_description(category, site, page_words)
+        page = view.category_page_for_docname(pagename)[1]
         if page > 1:
-            title = f"{category.name} (page {page} of {catalog.pages_of(category.slug)})"
+            title = page_words.text(
+                "{title} (page {page} of {pages})",
+                title=category.name,
+                page=page,
+                pages=view.pages_of(category.slug),
+            )
         image = default_image(app)
-    elif pagename == app.config.root_doc:
-        title, description = site, app.config.kb_description
+    elif pagename == view.layout.home_docname(app.config.root_doc):
+        title = site
+        description = (
+            app.config.kb_description_translations.get(view.layout.view, "")
+            if view.layout.view
+            else app.config.kb_description
+        )
         image = default_image(app)
     else:
         # Any other page: sphinxext-opengraph's own title and description, our URL and image.
@@ -151,23 +163,23 @@ def add_page_metadata(
     if image:
         extra.append(tag("name", "twitter:image", image))
 
-    extra += language_tags(app, catalog, pagename, post)
+    extra += language_tags(app, catalog, pagename)
 
     # sphinxext-opengraph only escapes `"`: hand it values that are already HTML-escaped.
     context["meta"] = {**(context.get("meta") or {}), **{k: html.escape(v) for k, v in og.items()}}
     context["metatags"] = context.get("metatags", "") + "\n".join(extra) + "\n"
 
 
-def language_tags(app: Sphinx, catalog: Catalog, pagename: str, post: Post | None) -> list[str]:
+def language_tags(app: Sphinx, catalog: Catalog, pagename: str) -> list[str]:
     """On a site in several languages (kb_languages): the page's locale for social networks,
-    and on an article with translations every version, itself included, as `hreflang`
-    alternates with the site's language as `x-default` (docs/translations.md)."""
-    layout = catalog.layout
-    if not layout.languages:
+    and on a page in several languages (an article with translations, a home or category page)
+    every version, itself included, as `hreflang` alternates with the site's language as
+    `x-default` (docs/translations.md)."""
+    if not catalog.layout.languages:
         return []  # a site in one language: its pages stay as they were
-    here = (post.language if post is not None else "") or layout.language
+    here = catalog.for_page(pagename).layout.page_language
     found = [tag("property", "og:locale", og_locale(here))]
-    versions = catalog.versions(post.slug) if post is not None else {}
+    versions = catalog.page_versions(pagename, app.config.root_doc)
     found += [tag("property", "og:locale:alternate", og_locale(lang)) for lang in versions if lang != here]
     found += [
         f'<link rel="alternate" hreflang="{html.escape(lang)}" href="{html.escape(url)}" />'

@@ -28,27 +28,48 @@ if TYPE_CHECKING:
 NOT_LISTED = frozenset({"404", "search", "genindex"})
 
 
+def language_views(catalog: Catalog) -> list[Catalog]:
+    """The catalog and the view of each translated language with pages of its own."""
+    return [catalog, *(catalog.in_language(language) for language in catalog.view_languages)]
+
+
 def sitemap_entries(
     catalog: Catalog, root_doc: str, other_pages: dict[str, Path]
 ) -> list[tuple[str, str | None]]:
     """(docname, lastmod) of the home page, every category page, every published post and the
-    other pages of the site (`other_pages`: docname -> source file, dated by git)."""
-    published = [p for p in catalog.visible_posts if not p.is_draft]
-    translated = [p for p in catalog.visible_translations if not p.is_draft]
+    other pages of the site (`other_pages`: docname -> source file, dated by git); the home and
+    category pages of each translated language with theirs."""
+    views = language_views(catalog)
+    published = [[p for p in view.visible_posts if not p.is_draft] for view in views]
     git_dates: dict[Path, str] = {}
-    if other_pages or any(p.last_modified is None for p in (*published, *translated)):
+    if other_pages or any(p.last_modified is None for posts in published for p in posts):
         git_dates = catalog.commit_dates
-    post_dates = {
-        p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
-        for p in published
-    }
+    listings: list[tuple[str, str | None]] = []
+    articles: list[tuple[str, str | None]] = []
+    for view, posts in zip(views, published, strict=True):
+        post_dates = {
+            p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
+            for p in posts
+        }
+        listings += listing_entries(view, root_doc, post_dates)
+        articles += [(view.layout.post_docname(p.slug), post_dates[p.slug]) for p in posts]
+    others = [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
+    return [*listings, *articles, *others]
+
+
+def listing_entries(
+    catalog: Catalog, root_doc: str, post_dates: dict[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """The home page and the category pages of one language, dated by their newest article."""
 
     def newest(slugs: list[str]) -> str | None:
         dates = [d for s in slugs if (d := post_dates.get(s))]
         # Dates and datetimes mix: compare on the calendar day, keep the full value.
         return max(dates, key=lambda d: d[:10]) if dates else None
 
-    entries: list[tuple[str, str | None]] = [(root_doc, newest(list(post_dates)))]
+    entries: list[tuple[str, str | None]] = [
+        (catalog.layout.home_docname(root_doc), newest(list(post_dates)))
+    ]
     for category in catalog.listed_categories:
         slugs: list[str] = []
         stack = [category]
@@ -60,15 +81,6 @@ def sitemap_entries(
             lastmod = newest(slugs)
             for page in range(1, catalog.pages_of(category.slug) + 1):
                 entries.append((catalog.layout.category_docname(category.slug, page), lastmod))
-    entries += [(catalog.layout.post_docname(p.slug), post_dates[p.slug]) for p in published]
-    entries += [
-        (
-            catalog.layout.docname_of(p),
-            iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve()),
-        )
-        for p in translated
-    ]
-    entries += [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
     return entries
 
 
@@ -93,23 +105,23 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or links is None or app.builder.format != "html" or not site_url(app):
         return
     catalog = get_catalog(app.env)
-    ours = (
-        {catalog.layout.post_docname(slug) for slug in catalog.posts}
-        | {
-            catalog.layout.docname_of(post)
-            for versions in catalog.translations.values()
-            for post in versions.values()
-        }
-        | {
-            catalog.layout.category_docname(c.slug, page)
-            for c in catalog.listed_categories
-            for page in range(1, catalog.pages_of(c.slug) + 1)
-        }
-    )
+    root_doc = app.config.root_doc
+    ours = {catalog.layout.post_docname(slug) for slug in catalog.posts} | {
+        catalog.layout.docname_of(post)
+        for versions in catalog.translations.values()
+        for post in versions.values()
+    }
+    for view in language_views(catalog):
+        ours.add(view.layout.home_docname(root_doc))
+        ours.update(
+            view.layout.category_docname(c.slug, page)
+            for c in view.listed_categories
+            for page in range(1, view.pages_of(c.slug) + 1)
+        )
     # Hand-written pages (an "About" page, ...) are part of the site too.
     other_pages = {
         docname: Path(app.env.doc2path(docname))
-        for docname in app.env.found_docs - ours - {app.config.root_doc}
+        for docname in app.env.found_docs - ours
         if docname.rpartition("/")[2] not in NOT_LISTED and not is_browse_page(catalog, docname)
     }
     for docname, lastmod in sitemap_entries(catalog, app.config.root_doc, other_pages):
@@ -122,15 +134,29 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 def add_alternates(app: Sphinx, exception: Exception | None) -> None:
     """build-finished, after sphinx-sitemap wrote the file: each version of a translated article
-    lists every version, itself included, and `x-default` as `<xhtml:link rel="alternate">`
-    (Google's sitemap form of hreflang), the same links as the page's head (metadata.py)."""
+    (and of a home or category page) lists every version, itself included, and `x-default` as
+    `<xhtml:link rel="alternate">` (Google's sitemap form of hreflang), the same links as the
+    page's head (metadata.py)."""
     if exception is not None or app.builder.format != "html" or not site_url(app):
         return
     catalog = get_catalog(app.env)
+    root_doc = app.config.root_doc
+    versions = [
+        {
+            language: catalog.layout.docname_of(post)
+            for language, post in catalog.versions(slug).items()
+            if not post.is_draft
+        }
+        for slug in catalog.translations
+    ]
+    if catalog.view_languages:
+        # The home and category pages: all their versions name each other, so one language's do.
+        versions += [
+            catalog.page_versions(docname, root_doc) for docname, _ in listing_entries(catalog, root_doc, {})
+        ]
     alternates: dict[str, list[tuple[str, str]]] = {}
-    for slug in catalog.translations:
-        published = {language: post for language, post in catalog.versions(slug).items() if not post.is_draft}
-        links = alternate_links(app, catalog, published)
+    for found in versions:
+        links = alternate_links(app, catalog, found)
         for language, url in links:
             if language != "x-default":
                 alternates[url] = links

@@ -10,11 +10,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_kb.content.archive import UNDATED, archive_docname, groups
+from sphinx_kb.content.archive import UNDATED, groups
 from sphinx_kb.content.browse import archive_pages_of, archive_posts_on_page
-from sphinx_kb.content.wording import wording
-from sphinx_kb.pages.listing import doc_link, empty_text, pager, remember
-from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.pages.listing import doc_link, empty_text, page_catalog, pager, remember
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,13 +31,12 @@ class ArchiveList(SphinxDirective):
     option_spec: ClassVar[dict[str, object]] = {"page": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
-        catalog = get_catalog(self.env)
+        catalog, words = page_catalog(self.env)
         page = self.options.get("page", 1)
         remember(self.env, f"archive:{page}")
         posts = archive_posts_on_page(catalog, page)
         result: list[nodes.Node] = []
         archive = nodes.container(classes=["kb-archive"])
-        words = wording(self.config.language)
         for year, months in groups(posts, words.month):
             archive += heading(words.text("Undated") if year == UNDATED else year, 2)
             for month, members in months:
@@ -74,7 +71,7 @@ class ArchiveList(SphinxDirective):
         result.append(archive)
         pages = archive_pages_of(catalog)
         if pages > 1:
-            docnames = [archive_docname(n) for n in range(1, pages + 1)]
+            docnames = [catalog.layout.archive_docname(n) for n in range(1, pages + 1)]
             result.append(pager(self.env.docname, docnames, page, words))
         return result
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import sphinx
 
-from sphinx_kb.content.wording import wording
-from sphinx_kb.site.settings import translation_language
+from sphinx_kb.content.wording import Wording, language_name, wording
+from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.site.settings import page_language
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -62,7 +63,7 @@ def add_words(
 ) -> None:
     """html-page-context: `kb_` for the templates, and kb-search.js's words (page.html), in the
     page's language; a translation's page says its language in `<html lang>`."""
-    language = translation_language(app, pagename)
+    language = page_language(app, pagename)
     page_words = wording(language or app.config.language)
     context["kb_"] = page_words.text
     context["kb_words_json"] = page_words.browser_json
@@ -73,3 +74,26 @@ def add_words(
         environment.install_gettext_translations(
             theme_translations(app, language or app.config.language or "en")
         )
+    add_language_links(app, pagename, context, page_words)
+
+
+def add_language_links(app: Sphinx, pagename: str, context: dict[str, Any], page_words: Wording) -> None:
+    """The page's home (breadcrumbs), search page (the sidebar's box) and language switcher
+    (page.html): each other language named in itself ("Deutsch"), leading to this page in it,
+    else to its home page."""
+    catalog = get_catalog(app.env)
+    root_doc = app.config.root_doc
+    layout = catalog.for_page(pagename).layout
+    context["kb_home"] = layout.home_docname(root_doc)
+    context["kb_search_page"] = layout.search_docname
+    links = catalog.language_links(pagename, root_doc)
+    if not links:
+        return
+    versions = catalog.page_versions(pagename, root_doc)
+    context["kb_language_links"] = [
+        {"href": app.builder.get_relative_uri(pagename, docname), "code": code, "name": language_name(code)}
+        for code, docname in links.items()
+    ]
+    # "Also in:" when every link is this page in another language.
+    same = all(versions.get(code) == docname for code, docname in links.items())
+    context["kb_language_label"] = page_words.text("Also in:") if same else page_words.text("Other languages:")

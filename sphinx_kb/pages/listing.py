@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_kb.content import browse
 from sphinx_kb.content.slugs import slugify
-from sphinx_kb.content.tags import tag_docname, tag_links
+from sphinx_kb.content.tags import tag_links
 from sphinx_kb.content.wording import Wording, wording
 from sphinx_kb.site.domain import get_catalog, get_domain
 
@@ -92,10 +92,18 @@ def listing_digest(catalog: Catalog, key: str, words_per_minute: int) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def page_catalog(env: BuildEnvironment) -> tuple[Catalog, Wording]:
+    """The catalog as the page being read shows it (a page under `<language>/` lists that
+    language's articles, Catalog.for_page), and the words of its language."""
+    catalog = get_catalog(env).for_page(env.docname)
+    return catalog, wording(catalog.layout.page_language)
+
+
 def remember(env: BuildEnvironment, key: str) -> None:
     """Note that the page being read shows this listing, and what it showed."""
     listings = get_domain(env).data["listings"]
-    digest = listing_digest(get_catalog(env), key, env.config.kb_words_per_minute)
+    catalog = get_catalog(env).for_page(env.docname)
+    digest = listing_digest(catalog, key, env.config.kb_words_per_minute)
     listings.setdefault(env.docname, {})[key] = digest
 
 
@@ -111,7 +119,7 @@ def stale_listings(
         docname
         for docname, shown in listings.items()
         if docname not in removed
-        and any(listing_digest(catalog, k, words_per_minute) != d for k, d in shown.items())
+        and any(listing_digest(catalog.for_page(docname), k, words_per_minute) != d for k, d in shown.items())
     ]
 
 
@@ -158,10 +166,10 @@ def reading_time_text(minutes: int, words: Wording) -> str:
 def tag_line(catalog: Catalog, post: Post, refdoc: str) -> nodes.inline:
     """The post's tags, each linked to its tag page."""
     line = nodes.inline(classes=["kb-tags"])
-    for index, (text, docname) in enumerate(tag_links(post)):
+    for index, (text, slug) in enumerate(tag_links(post)):
         if index:
             line += nodes.Text(" ")
-        line += doc_link(refdoc, docname, text, ["kb-tag"])
+        line += doc_link(refdoc, catalog.layout.tag_docname(slug), text, ["kb-tag"])
     return line
 
 
@@ -223,7 +231,7 @@ class PostList(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        catalog = get_catalog(self.env)
+        catalog, words = page_catalog(self.env)
         slug = ""
         page = self.options.get("page", 1)
         docnames: list[str] = []
@@ -236,14 +244,14 @@ class PostList(SphinxDirective):
         elif "tag" in self.options:
             tag = known_tag(self, catalog, self.options["tag"])
             key = f"tag:{tag}:{page}"
-            docnames = [tag_docname(tag, n) for n in range(1, browse.tag_pages_of(catalog, tag) + 1)]
+            pages = browse.tag_pages_of(catalog, tag)
+            docnames = [catalog.layout.tag_docname(tag, n) for n in range(1, pages + 1)]
         else:
             key = f"latest:{self.options.get('latest', 10)}"
         remember(self.env, key)
         posts = listed_posts(catalog, key)
         listing = nodes.container(classes=["kb-post-list"])
         words_per_minute = self.config.kb_words_per_minute
-        words = wording(self.config.language)
         for post in posts:
             listing += post_card(catalog, post, self.env.docname, not slug, words, words_per_minute)
         if not posts:
@@ -299,7 +307,7 @@ class CategoryList(SphinxDirective):
     option_spec: ClassVar[dict[str, object]] = {"parent": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        catalog = get_catalog(self.env)
+        catalog, words = page_catalog(self.env)
         parent = self.options.get("parent")
         key = f"categories:{known_category(self, catalog, parent) if parent else ''}"
         remember(self.env, key)
@@ -309,7 +317,7 @@ class CategoryList(SphinxDirective):
             head = nodes.paragraph(classes=["kb-category-card-title"])
             head += doc_link(self.env.docname, catalog.layout.category_docname(category.slug), category.name)
             head += nodes.Text(" ")
-            count = count_text(catalog.count(category.slug), wording(self.config.language))
+            count = count_text(catalog.count(category.slug), words)
             head += nodes.inline(count, count, classes=["kb-count"])
             item += head
             if category.description:

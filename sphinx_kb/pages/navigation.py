@@ -14,12 +14,10 @@ import hashlib
 import html
 from typing import TYPE_CHECKING, Any
 
-from sphinx_kb.content.archive import ARCHIVE_DOC
 from sphinx_kb.content.browse import archive_page_for_docname, tag_page_for_docname
-from sphinx_kb.content.tags import TAGS_DOC, tag_docname
+from sphinx_kb.content.wording import wording
 from sphinx_kb.pages import notfound, related
 from sphinx_kb.site.domain import get_catalog, get_domain
-from sphinx_kb.site.settings import words
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -70,7 +68,7 @@ class _Tree:
         self.current, self.post = current_category(catalog, pagename)
         self.trail = {c.slug for c in catalog.ancestors(self.current)} if self.current else set()
         self.checkboxes = 0
-        self.words = words(app)
+        self.words = wording(catalog.layout.page_language)
         # The 404 page is served at any URL: its links start from the site root.
         self.absolute = notfound.is_404(app, pagename)
 
@@ -135,17 +133,18 @@ class _Tree:
 
     def render(self) -> str:
         items = [self.category(category, 1) for category in self.catalog.children(None)]
-        items += [self.item(1, docname, title, []) for docname, title in other_pages(self.app)]
+        items += [self.item(1, docname, title, []) for docname, title in other_pages(self.app, self.catalog)]
         return f'<ul class="current">{"".join(items)}</ul>' if self.trail else f"<ul>{''.join(items)}</ul>"
 
 
-def other_pages(app: Sphinx) -> list[tuple[str, str]]:
+def other_pages(app: Sphinx, catalog: Catalog) -> list[tuple[str, str]]:
     """Hand-written pages the home page's toctree lists (an About page, ...), with their titles."""
     env = app.env
-    prefix = get_catalog(env).layout.category_dir + "/"
+    layout = catalog.layout
+    prefix = layout.category_docname("")
     return [
         (docname, env.titles[docname].astext() if docname in env.titles else docname)
-        for docname in env.toctree_includes.get(app.config.root_doc, [])
+        for docname in env.toctree_includes.get(layout.home_docname(app.config.root_doc), [])
         if not docname.startswith(prefix)
     ]
 
@@ -165,7 +164,7 @@ def add_navigation(
     if HIDDEN_TOCTREE not in context:
         return
     context["toctree"] = context.pop(HIDDEN_TOCTREE)
-    tree = _Tree(app, get_catalog(app.env), pagename)
+    tree = _Tree(app, get_catalog(app.env).for_page(pagename), pagename)
     context["furo_navigation_tree"] = tree.render()
     context["kb_browse_links"] = browse_links(tree)
 
@@ -174,28 +173,45 @@ def browse_links(tree: _Tree) -> list[dict[str, Any]]:
     """The tag index and the archive, under the sidebar's tree (templates/sidebar/navigation.html):
     outside furo's `.sidebar-tree`, so that tree stays the taxonomy."""
     catalog = tree.catalog
-    here_tag = tag_page_for_docname(catalog, tree.pagename)[0] is not None or tree.pagename == TAGS_DOC
+    layout = catalog.layout
+    here_tag = (
+        tag_page_for_docname(catalog, tree.pagename)[0] is not None or tree.pagename == layout.tags_docname
+    )
     here_archive = archive_page_for_docname(catalog, tree.pagename) > 0
     return [
-        {"href": tree.href(TAGS_DOC), "title": tree.words.text("Tags"), "current": here_tag},
-        {"href": tree.href(ARCHIVE_DOC), "title": tree.words.text("Archive"), "current": here_archive},
+        {"href": tree.href(layout.tags_docname), "title": tree.words.text("Tags"), "current": here_tag},
+        {
+            "href": tree.href(layout.archive_docname()),
+            "title": tree.words.text("Archive"),
+            "current": here_archive,
+        },
     ]
 
 
 def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     """What each page's navigation shows, hashed: the category tree with its counts, the page's
     window of posts, the titles of its previous and next pages, and a post's related articles."""
-    catalog = get_catalog(env)
+    site = get_catalog(env)
     size: int = app.config.kb_sidebar_posts
     relations = env.collect_relations()
+    root_doc = app.config.root_doc
 
     def title(docname: str | None) -> str:
         return env.titles[docname].astext() if docname in env.titles else ""
 
-    tree = f"{catalog.nav_digest}\n{other_pages(app)}"
+    # Per language: the tree of its catalog (a view for pages under `<language>/`) and where
+    # its language switcher leads, which depends on the languages that have pages.
+    trees: dict[str, str] = {}
+    languages = "|".join(site.view_languages)
     related_count: int = app.config.kb_related_posts
     result = {}
     for docname in env.found_docs:
+        catalog = site.for_page(docname)
+        tree = trees.get(catalog.layout.view)
+        if tree is None:
+            tree = trees[catalog.layout.view] = (
+                f"{catalog.nav_digest}\n{other_pages(app, catalog)}\n{languages}"
+            )
         category, post = current_category(catalog, docname)
         window = (
             ""
@@ -215,6 +231,9 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
             versions = catalog.versions(post.slug)
             if versions:
                 seen += "\n" + "|".join(f"{lang}:{v.title}" for lang, v in versions.items())
+        elif languages:
+            # A home or category page's versions: the categories that have pages in each language.
+            seen += "\n" + "|".join(site.page_versions(docname, root_doc))
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
 
@@ -235,13 +254,22 @@ def page_breadcrumbs(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
     """html-page-context: page 2, 3, ... of a category sit under the category in the breadcrumbs
-    (they are outside the toctree, so Sphinx gives them no parents)."""
-    catalog = get_catalog(app.env)
+    (they are outside the toctree, so Sphinx gives them no parents), as do a translated
+    language's articles and category pages."""
+    catalog = get_catalog(app.env).for_page(pagename)
     category, page = catalog.category_page_for_docname(pagename)
-    if category is None or page < 2:
+    post = catalog.post_for_docname(pagename) if catalog.layout.view else None
+    if post is not None:
+        # A translated language's pages hang from its home page, which is in no toctree (the
+        # site has one root): Sphinx gives them no parents, so the taxonomy does.
+        category, page = catalog.category_of(post), 0
+    if category is None or (page == 1 and not catalog.layout.view):
         browse_breadcrumbs(app, catalog, pagename, context)
         return
-    chain = [(catalog.layout.category_docname(c.slug), c.name) for c in catalog.ancestors(category)]
+    ancestors = catalog.ancestors(category)
+    if page == 1:
+        ancestors = ancestors[:-1]
+    chain = [(catalog.layout.category_docname(c.slug), c.name) for c in ancestors]
     set_parents(app, pagename, context, chain)
 
 
@@ -249,13 +277,14 @@ def browse_breadcrumbs(app: Sphinx, catalog: Catalog, pagename: str, context: di
     """Home › Tags › a tag's page, and page 2, 3, ... of the archive or a tag under page 1."""
     tag, page = tag_page_for_docname(catalog, pagename)
     chain: list[tuple[str, str]] = []
-    text = words(app).text
+    layout = catalog.layout
+    text = wording(layout.page_language).text
     if tag is not None:
-        chain = [(TAGS_DOC, text("Tags"))]
+        chain = [(layout.tags_docname, text("Tags"))]
         if page > 1:
-            chain.append((tag_docname(tag.slug), text("Tag: {name}", name=tag.name)))
+            chain.append((layout.tag_docname(tag.slug), text("Tag: {name}", name=tag.name)))
     elif archive_page_for_docname(catalog, pagename) > 1:
-        chain = [(ARCHIVE_DOC, text("Archive"))]
+        chain = [(layout.archive_docname(), text("Archive"))]
     if chain:
         set_parents(app, pagename, context, chain)
 

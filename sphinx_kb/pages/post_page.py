@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from sphinx_kb.content.tags import tag_links
-from sphinx_kb.content.wording import language_name, wording
+from sphinx_kb.content.wording import wording
 from sphinx_kb.pages.listing import reading_time_text
 from sphinx_kb.pages.related import related_posts
 from sphinx_kb.site.domain import get_catalog
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-    from sphinx_kb.content.catalog import Catalog
-    from sphinx_kb.content.post import Post
 
 
 class post_header(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
@@ -66,9 +62,6 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
         main.replace(first, first.children[1:])
 
     header: list[nodes.Node] = [post_header(slug=post.slug, language=post.language)]
-    if post.language:
-        # Translations are in no toctree (yet): no "not included in any toctree" warning.
-        app.env.metadata[app.env.docname]["orphan"] = True
     if post.is_draft:
         words = wording(post.language or app.config.language)
         banner = nodes.admonition(classes=["caution", "kb-draft-banner"])
@@ -78,24 +71,23 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
         banner += nodes.paragraph(text, text)
         header.append(banner)
     main[1:1] = header
-    # Filled when the page is written (related.py): the list depends on other posts. Not on a
-    # translation: the related posts are in the site's language.
-    if not post.language:
-        main += related_posts(slug=post.slug)
+    # Filled when the page is written (related.py): the list depends on other posts (in the
+    # article's language).
+    main += related_posts(slug=post.slug, language=post.language)
 
 
 def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """doctree-resolved: the category link, dates and author from the current catalog."""
     for placeholder in list(doctree.findall(post_header)):
-        catalog = get_catalog(app.env)
-        post = catalog.post_in(placeholder["slug"], placeholder.get("language", ""))
+        catalog = get_catalog(app.env).in_language(placeholder.get("language", ""))
+        post = catalog.posts.get(placeholder["slug"])
         if post is None:
             placeholder.parent.remove(placeholder)
             continue
-        words = wording(post.language or app.config.language)
+        words = wording(catalog.layout.page_language)
         line = nodes.paragraph(classes=["kb-post-meta"])
         category = catalog.category_of(post)
-        category_name = category.name_in(post.language)
+        category_name = category.name
         link = nodes.reference(
             category_name,
             category_name,
@@ -132,47 +124,14 @@ def fill_post_header(app: Sphinx, doctree: nodes.document, docname: str) -> None
         # Tags under the line, each linked to its tag page (a div: the line stays the paragraph
         # right above the draft banner).
         shown: list[nodes.Node] = [line]
-        # A translation's tags have no tag pages in its language yet: shown, not linked.
-        links = tag_links(post) if not post.language else [(tag, "") for tag in post.tags]
+        links = tag_links(post)
         if links:
             tags = nodes.paragraph()
             label = words.text("Tags:") if len(links) > 1 else words.text("Tag:")
             tags += nodes.inline("", label, classes=["kb-tags-label"])
-            for text, target in links:
+            for text, slug in links:
                 tags += nodes.Text(" ")
-                if not target:
-                    tags += nodes.inline(text, text, classes=["kb-tag"])
-                    continue
-                uri = app.builder.get_relative_uri(docname, target)
+                uri = app.builder.get_relative_uri(docname, catalog.layout.tag_docname(slug))
                 tags += nodes.reference(text, text, refuri=uri, classes=["kb-tag"], internal=True)
             shown.append(nodes.container("", tags, classes=["kb-post-tags"]))
-        switcher = language_switcher(app, catalog, post, docname)
-        if switcher is not None:
-            shown.append(switcher)
         placeholder.replace_self(shown)
-
-
-def language_switcher(app: Sphinx, catalog: Catalog, post: Post, docname: str) -> nodes.Node | None:
-    """The same article in the site's other languages: each link says its language in that
-    language ("Deutsch"), marked with `lang` and `hreflang` for screen readers and browsers."""
-    versions = catalog.versions(post.slug)
-    if not versions:
-        return None
-    here = post.language or catalog.layout.language
-    words = wording(here)
-    links = []
-    for language, version in versions.items():
-        if language == here:
-            continue
-        uri = app.builder.get_relative_uri(docname, catalog.layout.docname_of(version))
-        name = html.escape(language_name(language))
-        code = html.escape(language)
-        links.append(
-            f'<a class="kb-language" href="{html.escape(uri)}" hreflang="{code}" lang="{code}">{name}</a>'
-        )
-    label = html.escape(words.text("Also in:"))
-    markup = (
-        f'<nav class="kb-languages" aria-label="{html.escape(words.text("Languages"))}">'
-        f'<p><span class="kb-languages-label">{label}</span> {" · ".join(links)}</p></nav>'
-    )
-    return nodes.raw("", markup, format="html")

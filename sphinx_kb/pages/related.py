@@ -74,7 +74,7 @@ def fingerprint(catalog: Catalog, post: Post, count: int) -> str:
 def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """doctree-resolved: the related section from the current catalog (or nothing)."""
     for placeholder in list(doctree.findall(related_posts)):
-        catalog = get_catalog(app.env)
+        catalog = get_catalog(app.env).in_language(placeholder.get("language", ""))
         post = catalog.posts.get(placeholder["slug"])
         found = related(catalog, post, app.config.kb_related_posts) if post is not None else []
         if not found:
@@ -82,7 +82,7 @@ def fill_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         box = nodes.container(classes=["kb-related"])
         # A rubric (<p class="rubric">), not a heading: the post's own outline stays the author's.
-        words = wording(app.config.language)
+        words = wording(catalog.layout.page_language)
         heading = words.text("Related articles")
         box += nodes.rubric(heading, heading, classes=["kb-related-heading"])
         items = nodes.bullet_list(classes=["kb-related-list"])

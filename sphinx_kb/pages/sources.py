@@ -10,26 +10,25 @@ preview that watches the folder does not loop.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from sphinx_kb.content.archive import ARCHIVE_DOC, archive_docname
 from sphinx_kb.content.browse import (
     archive_page_for_docname,
     archive_pages_of,
     tag_page_for_docname,
     tag_pages_of,
 )
-from sphinx_kb.content.tags import TAG_DIR, TAGS_DOC, Tag, tag_docname
 from sphinx_kb.content.wording import Wording, wording
 from sphinx_kb.pages.markdown import escape
 
 if TYPE_CHECKING:
-    from sphinx_kb.content.catalog import Catalog
+    from sphinx_kb.content.catalog import Catalog, Layout
     from sphinx_kb.content.categories import Category
+    from sphinx_kb.content.tags import Tag
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +42,13 @@ class HomeSettings:
     latest: int
     # The words of the generated pages' titles and descriptions, in the site's language.
     words: Wording = field(default_factory=lambda: wording("en"))
+    # The home page's description in each translated language (kb_description_translations).
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> HomeSettings:
+        """The settings of a translated language's home page: its words, its own description
+        (none rather than the site language's)."""
+        return HomeSettings(self.title, self.descriptions.get(language, ""), self.latest, wording(language))
 
 
 def directive(name: str, **options: object) -> list[str]:
@@ -116,20 +122,26 @@ def archive_page(page: int, pages: int, words: Wording) -> str:
     return "\n".join([*head, MARKER, "", f"# {escape(title)}", "", *directive("kb-archive", **options)])
 
 
-def browse_links(root_doc: str, words: Wording) -> list[str]:
-    """The home page's line that leads to the tag index and the archive."""
+def browse_links(layout: Layout, root_doc: str, words: Wording) -> list[str]:
+    """The home page's line that leads to the tag index and the archive (links relative to the
+    home page, which sits in the same folder as they do)."""
     up = "../" * root_doc.count("/")
     line = words.text(
         "Browse [all tags]({tags}) or [the archive]({archive}).",
-        tags=f"{up}{TAGS_DOC}.md",
-        archive=f"{up}{ARCHIVE_DOC}.md",
+        tags=f"{up}{layout.tags_docname.removeprefix(layout.prefix)}.md",
+        archive=f"{up}{layout.archive_docname().removeprefix(layout.prefix)}.md",
     )
     return [line, ""]
 
 
 def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index") -> str:
     top = catalog.children(None)
-    parts = [MARKER, "", f"# {escape(settings.title)}", ""]
+    layout = catalog.layout
+    # A translated language's home is in no toctree: the site has one root.
+    head = orphan(settings.description) if layout.view and settings.description else []
+    if layout.view and not head:
+        head = ["---", "orphan: true", "---"]
+    parts = [*head, MARKER, "", f"# {escape(settings.title)}", ""]
     if settings.description:
         parts += [escape(settings.description), ""]
     words = settings.words
@@ -140,8 +152,8 @@ def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index")
         latest = escape(words.text("Latest articles"))
         parts += [f"## {latest}", "", *directive("kb-posts", latest=settings.latest)]
     if catalog.visible_posts:
-        parts += browse_links(root_doc, words)
-    entries = [catalog.layout.category_docname(c.slug) for c in top]
+        parts += browse_links(layout, root_doc, words)
+    entries = [layout.category_docname(c.slug).removeprefix(layout.prefix) for c in top]
     parts += ["```{toctree}", ":hidden:", "", *entries, "```", ""]
     return "\n".join(parts)
 
@@ -168,17 +180,18 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 def browse_pages(catalog: Catalog, words: Wording) -> dict[Path, str]:
     """The tag index, the tag pages and the archive pages (tags.py, archive.py), by file."""
-    srcdir = catalog.layout.srcdir
-    wanted = {srcdir / f"{TAGS_DOC}.md": tags_page(words)}
+    layout = catalog.layout
+    srcdir = layout.srcdir
+    wanted = {srcdir / f"{layout.tags_docname}.md": tags_page(words)}
     for tag in catalog.tag_index.tags.values():
         pages = tag_pages_of(catalog, tag.slug)
         for page in range(1, pages + 1):
-            wanted[srcdir / f"{tag_docname(tag.slug, page)}.md"] = tag_page(tag, page, pages, words)
+            wanted[srcdir / f"{layout.tag_docname(tag.slug, page)}.md"] = tag_page(tag, page, pages, words)
     pages = archive_pages_of(catalog)
     for page in range(1, pages + 1):
-        wanted[srcdir / f"{archive_docname(page)}.md"] = archive_page(page, pages, words)
-    remove_stale(srcdir / TAG_DIR, wanted)
-    remove_stale(srcdir / ARCHIVE_DOC, wanted)
+        wanted[srcdir / f"{layout.archive_docname(page)}.md"] = archive_page(page, pages, words)
+    remove_stale(srcdir / layout.tag_dir, wanted)
+    remove_stale(srcdir / layout.archive_dir, wanted)
     return wanted
 
 
@@ -196,16 +209,47 @@ def remove_stale(folder: Path, wanted: dict[Path, str]) -> None:
 
 
 def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Path]:
-    """Write the home and category pages that changed, delete stale ones; return what was written."""
-    srcdir = catalog.layout.srcdir
+    """Write the generated pages that changed, those of the site's language and, under
+    `<language>/`, those of each translated language with articles; delete stale ones; return
+    what was written."""
+    written = generate_language(catalog, settings, root_doc)
+    views = catalog.view_languages
+    for language in views:
+        view = catalog.in_language(language)
+        written += generate_language(view, settings.in_language(language), root_doc)
+    remove_stale_languages(catalog.layout, root_doc, set(views))
+    return written
+
+
+def remove_stale_languages(layout: Layout, root_doc: str, kept: set[str]) -> None:
+    """A language's generated pages once it has no published article (or is no longer declared):
+    a folder of the source folder whose home page we generated."""
+    for home in layout.srcdir.glob(f"*/{root_doc}.md"):
+        folder = home.parent
+        if folder.name in kept or not is_generated(home):
+            continue
+        home.unlink()
+        view = replace(layout, view=folder.name)
+        for name in (view.category_docname(""), view.tag_dir, view.archive_dir):
+            remove_stale(layout.srcdir / name, {})
+        for docname in (view.tags_docname, view.archive_docname()):
+            page = layout.srcdir / f"{docname}.md"
+            if page.is_file() and is_generated(page):
+                page.unlink()
+
+
+def generate_language(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Path]:
+    """The home, category, tag and archive pages of one language (the catalog or a view of it)."""
+    layout = catalog.layout
+    srcdir = layout.srcdir
     written: list[Path] = []
-    home = srcdir / f"{root_doc}.md"
+    home = srcdir / f"{layout.home_docname(root_doc)}.md"
     if home.exists() and not is_generated(home):
         logger.info("sphinx-kb: %s is not generated; leaving it as it is", home)
     elif write_if_changed(home, home_page(catalog, settings, root_doc)):
         written.append(home)
 
-    category_dir = srcdir / catalog.layout.category_dir
+    category_dir = srcdir / layout.prefix / layout.category_dir
     wanted = {}
     for category in catalog.listed_categories:
         wanted[category_dir / f"{category.slug}.md"] = category_page(catalog, category, settings.words)
@@ -235,8 +279,9 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
 def is_browse_page(catalog: Catalog, docname: str) -> bool:
     """The tag index, a tag page or an archive page: listings of cards, kept out of the search
     index and the sitemap (the posts they list are in both)."""
+    catalog = catalog.for_page(docname)
     return (
-        docname == TAGS_DOC
+        docname == catalog.layout.tags_docname
         or tag_page_for_docname(catalog, docname)[0] is not None
         or archive_page_for_docname(catalog, docname) > 0
     )

@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_kb.content.tags import tag_docname
-from sphinx_kb.content.wording import wording
-from sphinx_kb.pages.listing import count_text, doc_link, remember
-from sphinx_kb.site.domain import get_catalog
+from sphinx_kb.pages.listing import count_text, doc_link, page_catalog, remember
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,10 +21,9 @@ class TagList(SphinxDirective):
     option_spec: ClassVar[dict[str, object]] = {}
 
     def run(self) -> list[nodes.Node]:
-        catalog = get_catalog(self.env)
+        catalog, words = page_catalog(self.env)
         remember(self.env, "tags:")
         tags = list(catalog.tag_index.tags.values())
-        words = wording(self.config.language)
         if not tags:
             text = words.text("No tags yet.")
             return [nodes.paragraph(text, text)]
@@ -35,7 +31,7 @@ class TagList(SphinxDirective):
         for tag in tags:
             item = nodes.list_item(classes=["kb-tag-item"])
             line = nodes.paragraph()
-            line += doc_link(self.env.docname, tag_docname(tag.slug), tag.name, ["kb-tag"])
+            line += doc_link(self.env.docname, catalog.layout.tag_docname(tag.slug), tag.name, ["kb-tag"])
             line += nodes.Text(" ")
             count = count_text(len(tag.posts), words)
             line += nodes.inline(count, count, classes=["kb-count"])

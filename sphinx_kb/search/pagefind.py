@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from sphinx_kb.content.wording import wording
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.outputs.sitemap import NOT_LISTED
 from sphinx_kb.pages.sources import is_browse_page
@@ -32,7 +33,7 @@ from sphinx_kb.search.indexer import INDEX_DIR, Job, read_state, sync_copies, wr
 from sphinx_kb.search.order import NEWEST_FILE
 from sphinx_kb.search.vocabulary import WORDS_DIR
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import pagefind_binary, site_name, words
+from sphinx_kb.site.settings import pagefind_binary, site_name
 from sphinx_kb.version import code_digest
 
 if TYPE_CHECKING:
@@ -118,27 +119,31 @@ def take_over_search(app: Sphinx) -> None:
 
 
 def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """html-collect-pages: Sphinx only writes search.html while its own indexer is on."""
+    """html-collect-pages: Sphinx only writes search.html while its own indexer is on. Each
+    translated language with pages gets its own, `<language>/search`: Pagefind searches the
+    pages of the search page's `<html lang>`."""
     if pagefind_binary(app) is None:
         return
-    catalog = get_catalog(app.env)
-    layout = catalog.layout
-    categories = [
-        (c.name, len(catalog.ancestors(c)) - 1, layout.category_docname(c.slug), catalog.count(c.slug))
-        for c in catalog.listed_categories
-    ]
-    # Shown when a search finds nothing: the newest articles (drafts are never search results).
-    published = (p for p in catalog.visible_posts if not p.is_draft)
-    recent = [
-        (p.title, layout.post_docname(p.slug), words(app).date(p.date) if p.date else "")
-        for p in itertools.islice(published, RECENT_ON_EMPTY)
-    ]
-    context = {
-        "kb_search_categories": categories,
-        "kb_search_tags": [tag.name for tag in catalog.tag_index.tags.values()],
-        "kb_search_recent": recent,
-    }
-    yield "search", context, "search.html"
+    site = get_catalog(app.env)
+    for catalog in [site, *(site.in_language(language) for language in site.view_languages)]:
+        layout = catalog.layout
+        categories = [
+            (c.name, len(catalog.ancestors(c)) - 1, layout.category_docname(c.slug), catalog.count(c.slug))
+            for c in catalog.listed_categories
+        ]
+        # Shown when a search finds nothing: the newest articles (drafts are never search results).
+        published = (p for p in catalog.visible_posts if not p.is_draft)
+        words = wording(layout.page_language)
+        recent = [
+            (p.title, layout.post_docname(p.slug), words.date(p.date) if p.date else "")
+            for p in itertools.islice(published, RECENT_ON_EMPTY)
+        ]
+        context = {
+            "kb_search_categories": categories,
+            "kb_search_tags": [tag.name for tag in catalog.tag_index.tags.values()],
+            "kb_search_recent": recent,
+        }
+        yield layout.search_docname, context, "search.html"
 
 
 def data_span(attribute: str, values: dict[str, str]) -> str:
@@ -153,6 +158,7 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
     """The attributes of the element around a page's content, and the data inside it."""
     if is_browse_page(catalog, pagename):
         return "", ""  # tag index, tag and archive pages: cards of posts indexed themselves
+    catalog = catalog.for_page(pagename)
     post = catalog.post_for_docname(pagename)
     if post is not None:
         if post.is_draft:
@@ -162,7 +168,7 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
         meta = {
             "title": post.title,
             "description": post.summary,
-            "category": category.name_in(post.language),
+            "category": category.name,
             "kind": "post",
         }
         if post.date:
@@ -170,20 +176,14 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
         if context.get("kb_image"):
             meta["image"] = str(context["kb_image"]).lstrip("/")
         data = [data_span("data-pagefind-meta", meta)]
-        data += [
-            data_span("data-pagefind-filter", {"category": c.name_in(post.language)})
-            for c in catalog.ancestors(category)
-        ]
-        # The tag's name on the tag pages (one spelling for all posts), as the Tag list offers it;
-        # a translation's own tags as it writes them (its language has no tag pages yet).
+        data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]
+        # The tag's name on the tag pages of the article's language (one spelling for all
+        # posts), as the Tag list offers it.
         tags = catalog.tag_index.tags
-        if post.language:
-            data += [data_span("data-pagefind-filter", {"tag": tag}) for tag in post.tags]
-        else:
-            data += [
-                data_span("data-pagefind-filter", {"tag": tags[slug].name})
-                for slug in catalog.tag_index.of_post.get(post.slug, ())
-            ]
+        data += [
+            data_span("data-pagefind-filter", {"tag": tags[slug].name})
+            for slug in catalog.tag_index.of_post.get(post.slug, ())
+        ]
         # No data-pagefind-sort: "Newest first" has its own file (order.py), which only
         # the readers who sort download.
         return "data-pagefind-body", "".join(data)
@@ -191,7 +191,7 @@ def search_marks(app: Sphinx, catalog: Catalog, pagename: str, context: dict[str
     if category is not None:
         if page > 1:
             return "", ""  # page 1 stands for the category; the cards are not indexed anyway
-        description = category_description(category, site_name(app), words(app))
+        description = category_description(category, site_name(app), wording(catalog.layout.page_language))
         meta = {"title": category.name, "description": description, "kind": "category"}
         data = [data_span("data-pagefind-meta", meta)]
         data += [data_span("data-pagefind-filter", {"category": c.name}) for c in catalog.ancestors(category)]

@@ -25,17 +25,17 @@ def site_name(app: Sphinx) -> str:
 
 def words(app: Sphinx) -> Wording:
     """sphinx-kb's words in the site's language (`language` in conf.py); a translation's page
-    takes its own language's (pages/interface.py, translation_language)."""
+    takes its own language's (pages/interface.py, page_language)."""
     return wording(app.config.language)
 
 
-def translation_language(app: Sphinx, pagename: str) -> str:
-    """The language of a translation's page; "" for every other page (the site's language)."""
+def page_language(app: Sphinx, pagename: str) -> str:
+    """The language of a page under `<language>/` (a translation, a translated language's home,
+    category, tag or archive page); "" for every other page (the site's language)."""
     catalog = get_catalog(app.env)
-    if not catalog.translations:
+    if not catalog.layout.languages:
         return ""
-    post = catalog.post_for_docname(pagename)
-    return post.language if post is not None else ""
+    return catalog.for_page(pagename).layout.view
 
 
 def layout(app: Sphinx) -> Layout:

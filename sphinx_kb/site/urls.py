@@ -9,7 +9,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from sphinx_kb.content.catalog import Catalog
-    from sphinx_kb.content.post import Post
 
 
 def site_url(app: Sphinx) -> str:
@@ -30,13 +29,11 @@ def page_url(app: Sphinx, docname: str) -> str:
     return site_url(app) + page_path(app, docname)
 
 
-def alternate_links(app: Sphinx, catalog: Catalog, versions: dict[str, Post]) -> list[tuple[str, str]]:
-    """(hreflang, URL) of each version of an article, then `x-default`: the version in the site's
-    language, else the first; none for fewer than two versions. The page's head and the sitemap
-    give the same links (docs/translations.md)."""
-    links = [
-        (language, page_url(app, catalog.layout.docname_of(post))) for language, post in versions.items()
-    ]
+def alternate_links(app: Sphinx, catalog: Catalog, versions: dict[str, str]) -> list[tuple[str, str]]:
+    """(hreflang, URL) of each version of a page (language -> docname, Catalog.page_versions),
+    then `x-default`: the version in the site's language, else the first; none for fewer than
+    two versions. The page's head and the sitemap give the same links (docs/translations.md)."""
+    links = [(language, page_url(app, docname)) for language, docname in versions.items()]
     if len(links) < 2:
         return []
     default = dict(links).get(catalog.layout.language, links[0][1])

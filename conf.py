@@ -22,6 +22,11 @@ kb_description = (
     "Practical IT guides, checklists and how-tos from NorthStar Technology Group: "
     "managed IT, cybersecurity, backup and cloud."
 )
+# The German home page's text (kb_languages above).
+kb_description_translations = {
+    "de": "Praxisnahe IT-Leitfäden, Checklisten und Anleitungen von NorthStar Technology Group: "
+    "IT-Betreuung, IT-Sicherheit, Datensicherung und Cloud.",
+}
 # Shown by social networks for pages without an ogImage of their own.
 kb_default_image = "/og-default.png"
 # The browser tab's icon (browsers ask for /favicon.ico when a site names none).

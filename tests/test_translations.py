@@ -99,6 +99,8 @@ def test_a_translation_is_published_under_its_language(site):
     assert "Lecture" in site.html("fr/blog/backup-rule.html").select_one(".kb-post-meta").get_text().title()
     # furo's own words follow the page's language too (sphinx-kb's catalogs have them).
     assert german.select_one(".back-to-top").get_text(strip=True) == "Nach oben"
+    assert german.select_one("symbol#svg-sun title").get_text() == "Heller Modus"
+    assert site.html("blog/backup-rule.html").select_one("symbol#svg-sun title").get_text() == "Light mode"
     assert site.html("blog/backup-rule.html").select_one(".back-to-top").get_text(strip=True) == "Back to top"
     assert site.html("blog/backup-rule.html").html["lang"] == "en"
     assert german.find("link", rel="canonical")["href"] == "https://kb.test/de/blog/backup-rule.html"

@@ -34,6 +34,14 @@ THEME_MESSAGES = (
     N_("Edit this page"),
     N_("View this page"),
     N_("Index"),
+    # The icons' titles (templates/partials/icons.html marks furo's for translation).
+    N_("Contents"),
+    N_("Menu"),
+    N_("Expand"),
+    N_("Light mode"),
+    N_("Dark mode"),
+    N_("Auto light/dark, in light mode"),
+    N_("Auto light/dark, in dark mode"),
 )
 SPHINX_LOCALE = Path(sphinx.__file__).parent / "locale"
 
@@ -96,4 +104,6 @@ def add_language_links(app: Sphinx, pagename: str, context: dict[str, Any], page
     ]
     # "Also in:" when every link is this page in another language.
     same = all(versions.get(code) == docname for code, docname in links.items())
-    context["kb_language_label"] = page_words.text("Also in:") if same else page_words.text("Other languages:")
+    context["kb_language_label"] = (
+        page_words.text("Also in:") if same else page_words.text("Other languages:")
+    )

@@ -49,7 +49,7 @@ def site(tmp_path_factory) -> BuildResult:
         srcdir,
         "evil",
         f"title: {yaml_text(TITLE)}\nslug: evil\ncategory: {yaml_text(CATEGORY)}\n"
-        f"excerpt: {yaml_text(EXCERPT)}\ndate: 2030-01-01\nauthor: {yaml_text(AUTHOR)}\n"
+        f"excerpt: {yaml_text(EXCERPT)}\ndate: 2026-01-01\nauthor: {yaml_text(AUTHOR)}\n"
         f"tags: [{yaml_text(TAG)}]",
         body=f"# {TITLE}\n\nBody text.\n",
     )

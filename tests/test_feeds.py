@@ -173,12 +173,12 @@ def test_posts_with_errors_are_left_out(make_project) -> None:
     srcdir = make_project("basic")
     # Valid front matter but a slug that does not match the file name: an error.
     write_post(
-        srcdir, "broken", 'title: "Broken"\nslug: "not-broken"\ncategory: "Security"\ndate: 2030-01-01'
+        srcdir, "broken", 'title: "Broken"\nslug: "not-broken"\ncategory: "Security"\ndate: 2026-01-01'
     )
     write_post(
         srcdir,
         "newest",
-        'title: "Newest"\nslug: "newest"\ncategory: "Security"\nexcerpt: "New."\ndate: 2030-01-02',
+        'title: "Newest"\nslug: "newest"\ncategory: "Security"\nexcerpt: "New."\ndate: 2026-01-02',
     )
     result = build(srcdir)
     assert result.statuscode == 1

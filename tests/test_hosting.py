@@ -358,3 +358,7 @@ def test_github_pages_workflow_builds_with_make_html_and_deploys():
     assert workflow["concurrency"]["group"]
     trigger = workflow.get("on", workflow.get(True))
     assert trigger["push"]["branches"] == ["main"]
+    # Daily, for scheduled articles: one run a day at a fixed minute and hour.
+    [daily] = trigger["schedule"]
+    minute, hour, *rest = daily["cron"].split()
+    assert minute.isdigit() and hour.isdigit() and rest == ["*", "*", "*"]

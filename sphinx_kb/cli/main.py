@@ -66,6 +66,7 @@ def read_catalog(layout: Layout, cache_path: Path | None) -> Catalog:
 
 def check(args: argparse.Namespace) -> int:
     from sphinx_kb.content.problems import Severity, sort_key
+    from sphinx_kb.content.schedule import clock, scheduled_articles
     from sphinx_kb.content.translation_checks import missing_translations, outdated_translations
 
     project = load_project("check", args)
@@ -78,10 +79,14 @@ def check(args: argparse.Namespace) -> int:
     # article is missing in is information, which does not change the exit status.
     problems = sorted([*catalog.problems, *outdated_translations(catalog)], key=sort_key)
     missing = missing_translations(catalog)
+    # Articles dated later than now: when each goes live (docs/scheduling.md); information too.
+    scheduled = scheduled_articles(catalog, clock()[0])
     if args.format == "json":
         report: dict[str, object] = {"posts": catalog.files, "problems": [p.as_dict() for p in problems]}
         if layout.languages:
             report["information"] = [m.as_dict() for m in missing]
+        if scheduled:
+            report["scheduled"] = [s.as_dict() for s in scheduled]
         json.dump(report, sys.stdout, indent=2)
         print()
     else:
@@ -90,11 +95,15 @@ def check(args: argparse.Namespace) -> int:
             print(problem.format(relative_to=cwd))
         for article in missing:
             print(article.format(relative_to=cwd))
+        for article in scheduled:
+            print(article.format(relative_to=cwd))
         errors = sum(p.severity is Severity.ERROR for p in problems)
         warnings = len(problems) - errors
         summary = f"{catalog.files} posts checked: {errors} error(s), {warnings} warning(s)"
         if layout.languages:
             summary += f", {len(missing)} article(s) not in every language"
+        if scheduled:
+            summary += f", {len(scheduled)} scheduled"
         # stdout carries only the problems (one per line, for editors and grep); the tally goes to stderr.
         print(summary, file=sys.stderr)
     return 1 if problems else 0

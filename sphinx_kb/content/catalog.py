@@ -43,6 +43,8 @@ class Layout:
     # The site's language, and the other languages posts are translated into (options.py).
     language: str = "en"
     languages: tuple[str, ...] = ()
+    # The time zone of dates without one (`kb_timezone`): when scheduled articles go live.
+    timezone: str = "UTC"
     # The language whose pages this layout places: "" for the site's language (at the site's
     # root), else a translated language, whose pages live under `<language>/` (Catalog.in_language).
     view: str = ""

@@ -57,6 +57,9 @@ OPTIONS: dict[str, tuple[object, str]] = {
     # The site's languages (`language` first, added when missing): a post in another one is a
     # translation, `<slug>.<language>.md`, published under `<language>/` (docs/translations.md).
     "kb_languages": ([], "env"),
+    # The time zone of front-matter dates without one: an article dated later than the build's
+    # clock is scheduled (content/schedule.py, docs/scheduling.md).
+    "kb_timezone": ("UTC", "env"),
 }
 
 
@@ -99,4 +102,5 @@ def layout_from(srcdir: Path, values: Mapping[str, Any]) -> Layout:
         show_drafts=bool(get("kb_drafts")),
         posts_per_page=max(1, int(get("kb_posts_per_page"))),
         social_cards=bool(get("kb_social_cards")),
+        timezone=str(get("kb_timezone") or "UTC"),
     )

@@ -81,10 +81,14 @@ class Post:
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     # A translation's language (`<slug>.<language>.md`); "" for a post in the site's language.
     language: str = ""
+    # When a published post dated in the future goes live (schedule.py); None once it is out.
+    scheduled: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def is_draft(self) -> bool:
-        return self.status == "draft"
+        """Not published in this build: a draft, or an article scheduled for later (built the
+        same way: left out of the site, shown with a banner in preview)."""
+        return self.status == "draft" or self.scheduled is not None
 
     @property
     def summary(self) -> str:

@@ -37,11 +37,7 @@ class Problem:
 
     def format(self, relative_to: Path | None = None) -> str:
         """One line for people: `file:line: error: what is wrong (how to fix it) [kb.subtype]`."""
-        path = self.path
-        if relative_to is not None:
-            with contextlib.suppress(ValueError):
-                path = path.relative_to(relative_to)
-        where = f"{path}:{self.line}" if self.line else str(path)
+        where = located(self.path, self.line, relative_to)
         return f"{where}: {self.severity.value}: {self.text} [kb.{self.subtype}]"
 
     def as_dict(self) -> dict[str, object]:
@@ -54,6 +50,15 @@ class Problem:
             "message": self.message,
             "fix": self.fix,
         }
+
+
+def located(path: Path, line: int | None, relative_to: Path | None = None) -> str:
+    """`file:line` (`file` for a whole file), relative to `relative_to` when the file is in it:
+    how `kb check` names a place, for problems and information alike."""
+    if relative_to is not None:
+        with contextlib.suppress(ValueError):
+            path = path.relative_to(relative_to)
+    return f"{path}:{line}" if line else str(path)
 
 
 def sort_key(problem: Problem) -> tuple[str, int, str]:

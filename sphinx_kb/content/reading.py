@@ -3,6 +3,7 @@ and checked once per build, with a cache of parsed posts and, for many posts, tw
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import os
@@ -19,6 +20,7 @@ from sphinx_kb.content.parallel import can_fork, in_two_processes
 from sphinx_kb.content.post import Post, parse_post, translation_language
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.redirect_checks import check_redirects
+from sphinx_kb.content.schedule import UTC, clock, schedule, time_zone
 from sphinx_kb.content.synonyms import load_synonyms
 from sphinx_kb.version import __version__, code_digest
 
@@ -55,9 +57,12 @@ def build_catalog(
         )
         catalog.excluded.add(relative.as_posix())
     catalog.files = len(paths)
+    now, zone = schedule_clock(catalog)
     parsed = read_posts(paths, cache, parallel, words)
-    for path, (post, post_problems, claim) in zip(paths, parsed, strict=True):
+    for path, (parsed_post, post_problems, claim) in zip(paths, parsed, strict=True):
         catalog.problems.extend(post_problems)
+        # Scheduled after the cache: whether a post is out depends on the clock, not the file.
+        post = schedule(parsed_post, now, zone) if parsed_post is not None else None
         if post is None:
             catalog.excluded.add(layout.post_docname(path.stem))
             # A translation shares its original's slug: no claim of its own.
@@ -169,6 +174,30 @@ def build_catalog(
     catalog.synonyms, synonym_problems = load_synonyms(layout.srcdir / layout.synonyms_file)
     catalog.problems.extend(synonym_problems)
     return catalog
+
+
+def schedule_clock(catalog: Catalog) -> tuple[dt.datetime, dt.tzinfo]:
+    """The build's "now" and the site's time zone (schedule.py); a wrong `kb_timezone` or
+    `KB_NOW` is reported and replaced by UTC and the real clock."""
+    now, problem = clock()
+    if problem:
+        catalog.problems.append(
+            Problem(Path("KB_NOW"), None, "schedule", problem, "unset it to use the clock", Severity.WARNING)
+        )
+    zone = time_zone(catalog.layout.timezone)
+    if zone is None:
+        catalog.problems.append(
+            Problem(
+                Path("conf.py"),
+                None,
+                "config",
+                f"kb_timezone `{catalog.layout.timezone}` is not a time zone; UTC is used",
+                "write a name of the IANA time zone database, such as Europe/Berlin or America/New_York",
+                Severity.WARNING,
+            )
+        )
+        zone = UTC
+    return now, zone
 
 
 def add_translation(catalog: Catalog, post: Post) -> Post | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sphinx_kb.content.post import iso_date
-from sphinx_kb.content.problems import Problem, Severity
+from sphinx_kb.content.problems import Problem, Severity, located
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,12 +28,8 @@ class Missing:
     languages: tuple[str, ...]
 
     def format(self, relative_to: Path | None = None) -> str:
-        path = (
-            self.path.relative_to(relative_to)
-            if relative_to and self.path.is_relative_to(relative_to)
-            else self.path
-        )
-        return f"{path}: info: not translated into {', '.join(self.languages)} [kb.translation-missing]"
+        where = located(self.path, None, relative_to)
+        return f"{where}: info: not translated into {', '.join(self.languages)} [kb.translation-missing]"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -152,6 +152,12 @@ class Wording:
         if self._locale is None:
             return f"{value:%B} {value.day}, {value.year}"
         return format_date(value, format="long", locale=self._locale)
+
+    def moment(self, value: datetime.datetime) -> str:
+        """`January 15, 2027, 09:00 CET`; `15. Januar 2027, 09:00 CET` in German."""
+        time = f"{value:%H:%M}" if self._locale is None else format_time(value, "short", locale=self._locale)
+        zone = value.tzname() or ""
+        return f"{self.date(value.date())}, {time} {zone}".rstrip()
 
     def month(self, value: datetime.date) -> str:
         """`March 2025`; `März 2025` in German."""

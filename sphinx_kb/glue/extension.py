@@ -85,6 +85,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", pagefind.take_over_search)
     app.connect("html-collect-pages", pagefind.search_page)
     app.connect("env-get-outdated", visibility.drop_excluded)
+    app.connect("env-get-outdated", visibility.rescheduled)
     app.connect("env-get-outdated", listing.stale_listings)
     app.connect("env-get-updated", navigation.pages_to_rewrite)
     app.connect("doctree-read", post_page.shape_post, priority=300)

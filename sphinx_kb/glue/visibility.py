@@ -28,3 +28,22 @@ def drop_excluded(
             removed.add(docname)
     get_domain(env).removed_docs = frozenset(removed)
     return []
+
+
+def rescheduled(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: a preview shows a scheduled article with a banner; the day it goes live
+    (its file unchanged), its page is read again without it. Outside preview it was no page, so
+    Sphinx reads it as a new one anyway."""
+    catalog = get_catalog(env)
+    layout = catalog.layout
+    now = {
+        layout.docname_of(post)
+        for post in [*catalog.posts.values(), *(p for v in catalog.translations.values() for p in v.values())]
+        if post.scheduled is not None
+    }
+    domain = get_domain(env)
+    before = set(domain.data.get("scheduled", ()))
+    domain.data["scheduled"] = sorted(now)
+    return sorted(d for d in before ^ now if d in env.found_docs and d in env.all_docs)

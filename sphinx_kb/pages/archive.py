@@ -12,7 +12,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_kb.content.archive import UNDATED, groups
 from sphinx_kb.content.browse import archive_pages_of, archive_posts_on_page
-from sphinx_kb.pages.listing import doc_link, empty_text, page_catalog, pager, remember
+from sphinx_kb.pages.listing import doc_link, empty_text, page_catalog, pager, remember, status_badge
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,8 +53,7 @@ class ArchiveList(SphinxDirective):
                     line += doc_link(self.env.docname, catalog.layout.post_docname(post.slug), post.title)
                     if post.is_draft:
                         line += nodes.Text(" ")
-                        draft = words.text("Draft")
-                        line += nodes.inline(draft, draft, classes=["kb-badge", "kb-badge-draft"])
+                        line += status_badge(post, words)
                     category = catalog.category_of(post)
                     line += nodes.Text(" · ")
                     line += doc_link(

@@ -75,6 +75,7 @@ def listing_digest(catalog: Catalog, key: str, words_per_minute: int) -> str:
                 p.excerpt,
                 catalog.category_of(p).name,
                 p.status,
+                str(p.scheduled),
                 list(p.tags),
                 p.reading_minutes(words_per_minute),
             ]
@@ -173,6 +174,15 @@ def tag_line(catalog: Catalog, post: Post, refdoc: str) -> nodes.inline:
     return line
 
 
+def status_badge(post: Post, words: Wording) -> nodes.inline:
+    """ "Draft", or "Scheduled" for an article that goes live later (preview builds only)."""
+    if post.scheduled is not None:
+        text = words.text("Scheduled")
+        return nodes.inline(text, text, classes=["kb-badge", "kb-badge-draft", "kb-badge-scheduled"])
+    text = words.text("Draft")
+    return nodes.inline(text, text, classes=["kb-badge", "kb-badge-draft"])
+
+
 def post_card(
     catalog: Catalog,
     post: Post,
@@ -186,8 +196,7 @@ def post_card(
     title += doc_link(refdoc, catalog.layout.post_docname(post.slug), post.title)
     if post.is_draft:
         title += nodes.Text(" ")
-        draft = words.text("Draft")
-        title += nodes.inline(draft, draft, classes=["kb-badge", "kb-badge-draft"])
+        title += status_badge(post, words)
     card += title
     meta = nodes.paragraph(classes=["kb-post-card-meta"])
     parts: list[nodes.Node] = []

@@ -64,10 +64,21 @@ def shape_post(app: Sphinx, doctree: nodes.document) -> None:
     header: list[nodes.Node] = [post_header(slug=post.slug, language=post.language)]
     if post.is_draft:
         words = wording(post.language or app.config.language)
-        banner = nodes.admonition(classes=["caution", "kb-draft-banner"])
-        draft = words.text("Draft")
-        banner += nodes.title(draft, draft)
-        text = words.text("This article is a draft: it is shown only in preview builds and is not published.")
+        if post.scheduled is not None:
+            # glue/visibility.py re-reads the page when it goes live, to drop the banner.
+            banner = nodes.admonition(classes=["caution", "kb-draft-banner", "kb-scheduled-banner"])
+            title = words.text("Scheduled")
+            text = words.text(
+                "This article is scheduled for {moment}: until then it is shown only in preview builds.",
+                moment=words.moment(post.scheduled),
+            )
+        else:
+            banner = nodes.admonition(classes=["caution", "kb-draft-banner"])
+            title = words.text("Draft")
+            text = words.text(
+                "This article is a draft: it is shown only in preview builds and is not published."
+            )
+        banner += nodes.title(title, title)
         banner += nodes.paragraph(text, text)
         header.append(banner)
     main[1:1] = header

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    initial_data: ClassVar[dict[str, Any]] = {"nav": {}, "listings": {}}
+    # `scheduled`: the scheduled articles of the last build (glue/visibility.py).
+    initial_data: ClassVar[dict[str, Any]] = {"nav": {}, "listings": {}, "scheduled": []}
     catalog: Catalog | None = None
     # Documents that were pages in the previous build and are not any more (set per build).
     removed_docs: frozenset[str] = frozenset()

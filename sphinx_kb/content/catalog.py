@@ -135,6 +135,8 @@ class Catalog:
     translations: dict[str, dict[str, Post]] = field(default_factory=dict)
     # A view of one translated language (in_language): the site's catalog it was made from.
     base: Catalog | None = field(default=None, repr=False, compare=False)
+    # The views made so far, by language (in_language).
+    views: dict[str, Catalog] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -153,8 +155,7 @@ class Catalog:
         site = self.base or self
         if not language or language == site.layout.language:
             return site
-        views: dict[str, Catalog] = site.__dict__.setdefault("_views", {})
-        view = views.get(language)
+        view = site.views.get(language)
         if view is None:
             view = Catalog(
                 layout=replace(site.layout, view=language),
@@ -174,7 +175,7 @@ class Catalog:
             # Translations name their category as the original does (by its site-language name).
             view.__dict__["_category_lookup"] = site._category_lookup
             view.__dict__["_category_order"] = site._category_order
-            views[language] = view
+            site.views[language] = view
         return view
 
     def for_page(self, docname: str) -> Catalog:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ def add_import_command(commands: Any) -> None:
     )
     parser.add_argument("--category-default", metavar="NAME", help="category of posts that have none")
     parser.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
+    parser.add_argument(
+        "--add-categories",
+        action="store_true",
+        help="append the categories the posts use that categories.yml lacks to it (parents first)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         tool=args.tool,
         dry_run=args.dry_run,
         category_default=args.category_default.strip() if args.category_default else None,
+        add_categories=args.add_categories,
     )
     try:
         result = import_site(options)
@@ -66,10 +73,27 @@ def run(args: argparse.Namespace) -> int:
     shown = dest
     with contextlib.suppress(ValueError):
         shown = dest.resolve().relative_to(Path.cwd())
-    for line in format_report(result, shown.as_posix()):
+    for line in format_report(result, shown.as_posix(), rerun_command(args)):
         print(line)
     print(summary(result), file=sys.stderr)
     return exit_status(result)
+
+
+def rerun_command(args: argparse.Namespace) -> str:
+    """The command as it was given, with --add-categories, quoted for a POSIX shell (options in
+    their full spelling; those left at their default are left out, as they were)."""
+    words = ["kb", "import", args.src]
+    if args.conf_dir != ".":
+        words += ["--conf-dir", args.conf_dir]
+    if args.dest:
+        words += ["--dest", args.dest]
+    if args.tool != "auto":
+        words += ["--from", args.tool]
+    if args.category_default is not None:
+        words += ["--category-default", args.category_default]
+    if args.dry_run:
+        words.append("--dry-run")
+    return shlex.join([*words, "--add-categories"])
 
 
 def usage(message: str) -> int:

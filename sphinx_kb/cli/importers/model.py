@@ -93,6 +93,9 @@ class Draft:
     title: str | None = None
     slug: str | None = None
     category: str | None = None
+    # The categories the old site nests the category in, outermost first (Hugo's nested
+    # sections), for the `parent:` of categories --add-categories writes.
+    category_parents: list[str] = field(default_factory=list)
     # Every category the old site gave the post (its URLs may contain them).
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -117,6 +120,15 @@ class Draft:
 
 
 @dataclass
+class NewCategory:
+    """A category the imported posts use that categories.yml does not declare."""
+
+    name: str
+    # The name of its parent category (declared, or added before it), None at the top.
+    parent: str | None = None
+
+
+@dataclass
 class ImportResult:
     site: Site
     reports: list[FileReport]
@@ -124,3 +136,11 @@ class ImportResult:
     ignored: list[tuple[str, str]]
     written: list[Path]
     dry_run: bool
+    # categories.yml, relative to the source folder, and what it lacks, parents first.
+    categories_file: str = "categories.yml"
+    categories_file_exists: bool = True
+    new_categories: list[NewCategory] = field(default_factory=list)
+    # --add-categories: the new categories were appended (or, in a dry run, would be).
+    add_categories: bool = False
+    # The exact text appended to categories.yml (or that would be).
+    categories_text: str = ""

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sphinx_kb.cli.importers.body import HEADING, BodyConverter, outside_fences
 from sphinx_kb.cli.importers.fields import iso, map_fields
 from sphinx_kb.cli.importers.links import LinkIndex, url_key
-from sphinx_kb.cli.importers.model import Draft, FileReport, ImportResult, Site
-from sphinx_kb.cli.importers.sites import file_date, find_posts, mkdocs_authors, old_slug, old_url, open_site
-from sphinx_kb.cli.importers.writing import check, write
+from sphinx_kb.cli.importers.model import Draft, FileReport, ImportResult, NewCategory, Site
+from sphinx_kb.cli.importers.sites import (
+    file_date,
+    find_posts,
+    mkdocs_authors,
+    nested_sections,
+    old_slug,
+    old_url,
+    open_site,
+)
+from sphinx_kb.cli.importers.writing import (
+    append_categories,
+    category_addition,
+    category_entries,
+    check,
+    write,
+)
 from sphinx_kb.content.catalog import Layout
 from sphinx_kb.content.categories import load_categories
+from sphinx_kb.content.frontmatter import FrontMatterError, split
 from sphinx_kb.content.post import first_paragraph
 from sphinx_kb.content.slugs import slugify
 
@@ -26,6 +41,8 @@ class Options:
     tool: str = "auto"
     dry_run: bool = False
     category_default: str | None = None
+    # Append the categories the posts use that categories.yml lacks to it.
+    add_categories: bool = False
 
 
 def import_site(options: Options) -> ImportResult:
@@ -50,18 +67,52 @@ def import_site(options: Options) -> ImportResult:
     for draft in drafts:
         index.add(draft)
     todo = []
+    # The posts whose categories must be declared: those imported now, and those an earlier
+    # import wrote that still name the category (so that a second run with --add-categories,
+    # which skips them, adds what the first one lacked).
+    users = []
     for draft in drafts:
         target = options.layout.posts_path / f"{draft.slug}.md"
         draft.report.target = f"{options.layout.posts_dir}/{draft.slug}.md"
         if target.exists():
             draft.report.skipped = f"{draft.report.target} already exists: not overwritten"
+            if names_category(target, draft.category):
+                users.append(draft)
             continue
         convert(site, options.layout, index, draft, categories)
         todo.append(draft)
+        users.append(draft)
 
-    check(todo, options.layout)
-    written = [] if options.dry_run else write(todo, options.layout)
-    return ImportResult(site, reports, ignored, written, options.dry_run)
+    result = ImportResult(site, reports, ignored, [], options.dry_run)
+    addition = plan_categories(result, options, categories_to_add(users, categories))
+    check(todo, options.layout, addition)
+    if not options.dry_run:
+        result.written = write(todo, options.layout)
+        if addition:
+            result.written.append(append_categories(categories_path(options.layout), addition))
+    return result
+
+
+def categories_path(layout: Layout) -> Path:
+    return layout.srcdir / layout.categories_file
+
+
+def plan_categories(result: ImportResult, options: Options, new: list[NewCategory]) -> bytes:
+    """Record in the result what categories.yml lacks; with --add-categories, the bytes to append
+    to it (raises UsageError, before anything is written, when they cannot go at its end)."""
+    path = categories_path(options.layout)
+    result.categories_file = options.layout.categories_file
+    result.categories_file_exists = path.is_file()
+    result.new_categories = new
+    result.add_categories = options.add_categories
+    if not new:
+        return b""
+    if not options.add_categories:
+        result.categories_text = category_entries(new)
+        return b""
+    addition = category_addition(path, new)
+    result.categories_text = addition.decode("utf-8").replace("\r\n", "\n").lstrip("\n")
+    return addition
 
 
 def complete(site: Site, draft: Draft, options: Options) -> None:
@@ -82,6 +133,8 @@ def complete(site: Site, draft: Draft, options: Options) -> None:
         report.mapped.append("in _drafts/ → status: draft")
     if draft.title is None:
         take_title(draft)
+    if site.tool == "hugo":
+        section_categories(draft)
     if draft.category is None and options.category_default:
         draft.category = options.category_default
         report.mapped.append(f"--category-default → category {draft.category}")
@@ -110,6 +163,36 @@ def folder_categories(draft: Draft, site: Site) -> None:
     given = [f"category {folders[0]}"] if len(extra) < len(folders) else []
     given += [f"tags {', '.join(extra)}"] if extra else []
     draft.report.mapped.append(f"the folder {'/'.join(folders)}/ → {'; '.join(given)}")
+
+
+def section_categories(draft: Draft) -> None:
+    """Hugo's nested sections (`content/posts/cloud/azure/x.md`) are a tree of categories: a post
+    without a category of its own is in its innermost section; a post whose category is one of
+    its sections is in that one, by its title. The sections above are the category's parents."""
+    sections = nested_sections(draft.source)
+    if not sections:
+        return
+    names = [name for _, name in sections]
+    if draft.category is None:
+        position, given = len(sections) - 1, "the section"
+    else:
+        position = section_position(draft.category, sections)
+        if position is None:
+            return
+        given = f"category {draft.category} is the section"
+    draft.category = names[position]
+    draft.category_parents = names[:position]
+    under = f" under {names[position - 1]}" if position else ""
+    draft.report.mapped.append(f"{given} {sections[position][0]}/ → category {draft.category}{under}")
+
+
+def section_position(category: str, sections: list[tuple[str, str]]) -> int | None:
+    """Which of the sections the category is, by its title or its folder's name."""
+    wanted = slugify(category)
+    for position, (folder, name) in enumerate(sections):
+        if wanted in (slugify(name), slugify(PurePosixPath(folder).name)):
+            return position
+    return None
 
 
 def take_title(draft: Draft) -> None:
@@ -196,7 +279,7 @@ def convert(site: Site, layout: Layout, index: LinkIndex, draft: Draft, categori
     own = url_key(f"/{layout.posts_dir}/{draft.slug}")
     draft.old_urls = [url for url in draft.old_urls if url_key(url) != own]
     if draft.category:
-        name = categories.get(draft.category.casefold()) or categories.get(slugify(draft.category))
+        name = declared(categories, draft.category)
         if name and name != draft.category:
             draft.report.mapped.append(f"category {draft.category} is `{name}` in categories.yml")
             draft.category = name
@@ -205,7 +288,50 @@ def convert(site: Site, layout: Layout, index: LinkIndex, draft: Draft, categori
 def known_categories(layout: Layout) -> dict[str, str]:
     """Declared category names by their folded name and by their slug."""
     found = {}
-    for category in load_categories(layout.srcdir / layout.categories_file)[0]:
+    for category in load_categories(categories_path(layout))[0]:
         found[category.name.casefold()] = category.name
         found.setdefault(category.slug, category.name)
     return found
+
+
+def declared(categories: dict[str, str], name: str) -> str | None:
+    """The declared name of the category `name` is filed under, matched as the build's
+    Catalog.category_key matches it: by name in any case, or by slug."""
+    return categories.get(name.casefold()) or categories.get(slugify(name))
+
+
+def categories_to_add(drafts: list[Draft], known: dict[str, str]) -> list[NewCategory]:
+    """The categories the drafts use that `known` lacks, in the drafts' order, each after the
+    parents it lacks too. A category two posts nest differently keeps the first one's parent."""
+    names = dict(known)
+    added: list[NewCategory] = []
+    for draft in drafts:
+        if not draft.category or not slugify(draft.category) or declared(names, draft.category):
+            continue
+        # From the category outwards to the first parent that is declared (or the top).
+        missing, parent = [draft.category], None
+        for name in reversed(draft.category_parents):
+            if (parent := declared(names, name)) is not None:
+                break
+            missing.append(name)
+        for name in reversed(missing):
+            found = declared(names, name)  # already added: a section named like one above it
+            if found is None and slugify(name):
+                added.append(NewCategory(name, parent))
+                names.setdefault(name.casefold(), name)
+                names.setdefault(slugify(name), name)
+                found = name
+            parent = found or parent
+    return added
+
+
+def names_category(path: Path, category: str | None) -> bool:
+    """Whether the post file at `path` names `category` (the same by name or slug)."""
+    if not category:
+        return False
+    try:
+        value = split(path.read_text(encoding="utf-8")).values.get("category")
+    except (OSError, UnicodeDecodeError, FrontMatterError):
+        return False
+    keys = {category.casefold(), slugify(category)}
+    return isinstance(value, str) and bool({value.casefold(), slugify(value)} & keys)

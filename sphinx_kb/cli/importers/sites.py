@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sphinx_kb.cli.importers.fields import read_date
+from sphinx_kb.cli.importers.fields import read_date, read_text
 from sphinx_kb.cli.importers.model import TOOLS, Date, Draft, Site, SourcePost, UsageError
 from sphinx_kb.cli.importers.reading import load_config, read_source
 from sphinx_kb.content.slugs import slugify
@@ -304,8 +304,38 @@ def old_url(site: Site, draft: Draft) -> str:
     return url if url.startswith(site.url_prefix + "/") else site.url_prefix + url
 
 
+def hugo_sections(parts: list[str]) -> list[str]:
+    """The folders of a Hugo page below content/, without a page bundle's own folder."""
+    return parts[:-2] if parts[-1] == "index.md" else parts[:-1]
+
+
+def nested_sections(source: SourcePost) -> list[tuple[str, str]]:
+    """The nested sections of a Hugo page, outermost first, as (folder below content/, title).
+
+    As in Hugo, a folder below the top-level section (posts/) is a section when it has an
+    `_index.md`; year folders and the like are not. Its `title` names it, else its folder's name
+    with a capital, as Hugo shows it. The top-level section is a kind of page, not a category."""
+    parts = source.content_path.split("/")
+    sections = hugo_sections(parts)
+    content = source.path.parents[len(parts) - 1]
+    found = []
+    for depth in range(2, len(sections) + 1):
+        index = content.joinpath(*sections[:depth], "_index.md")
+        if index.is_file():
+            folder = sections[depth - 1]
+            title = section_title(index) or folder[:1].upper() + folder[1:]
+            found.append(("/".join(sections[:depth]), title))
+    return found
+
+
+def section_title(index: Path) -> str | None:
+    """The `title` of a section's `_index.md` (keys compared without case, as Hugo does)."""
+    values = read_source(index, index.name).values
+    return read_text(next((v for k, v in values.items() if str(k).lower() == "title"), None))
+
+
 def hugo_url(site: Site, draft: Draft, slug: str, parts: list[str]) -> str:
-    sections = parts[:-2] if parts[-1] == "index.md" else parts[:-1]
+    sections = hugo_sections(parts)
     permalinks = site.config.get("permalinks") or {}
     if isinstance(permalinks.get("page"), dict):
         permalinks = permalinks["page"]

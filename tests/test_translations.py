@@ -212,6 +212,12 @@ def test_a_german_page_leads_around_the_german_site(site):
     assert "../category/security.html" in tree and "../category/backup.html" in tree
     assert not any("managed-it" in href for href in tree)
     assert german.select_one(".kb-post-meta a.kb-category")["href"] == "../category/backup.html"
+    # furo's Previous / Next: the German pages in the German tree's order (home, categories,
+    # each category's subcategories, then its articles).
+    assert german.select_one("a.prev-page")["href"] == "../category/backup.html"
+    assert german.select_one("a.next-page")["href"] == "nur-deutsch.html"
+    assert "Nur auf Deutsch" in german.select_one("a.next-page").get_text()
+    assert site.html("de/index.html").select_one("a.next-page")["href"] == "category/security.html"
     # Search from a German page opens the German search page, which searches in German.
     assert german.select_one("form.sidebar-search-container")["action"] == "../search.html"
     search = site.html("de/search.html")

@@ -103,6 +103,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", notfound.finish_page, priority=480)
     app.connect("html-page-context", navigation.add_navigation, priority=550)
     app.connect("html-page-context", navigation.page_breadcrumbs)
+    app.connect("html-page-context", navigation.language_pager)
     app.connect("html-page-context", interface.add_words)
     app.connect("html-page-context", pagefind.mark_page, priority=600)
     app.connect("build-finished", sitemap.queue_sitemap, priority=400)

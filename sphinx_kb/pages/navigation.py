@@ -193,7 +193,7 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     window of posts, the titles of its previous and next pages, and a post's related articles."""
     site = get_catalog(env)
     size: int = app.config.kb_sidebar_posts
-    relations = env.collect_relations()
+    relations = {**env.collect_relations(), **language_relations(app)}
     root_doc = app.config.root_doc
 
     def title(docname: str | None) -> str:
@@ -236,6 +236,55 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
             seen += "\n" + "|".join(site.page_versions(docname, root_doc))
         result[docname] = hashlib.sha256(seen.encode()).hexdigest()[:16]
     return result
+
+
+def language_relations(app: Sphinx) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """(parent, previous, next) of the pages of each translated language, from its home page's
+    toctree: Sphinx relates only the pages under the site's root, and a language's home is in
+    no toctree (the site has one root). Computed once per build."""
+    domain = get_domain(app.env)
+    if domain.language_relations is None:
+        catalog = get_catalog(app.env)
+        found: dict[str, tuple[str | None, str | None, str | None]] = {}
+        for language in catalog.view_languages:
+            home = catalog.in_language(language).layout.home_docname(app.config.root_doc)
+            order = toctree_order(app.env.toctree_includes, home)
+            for index, (parent, docname) in enumerate(order):
+                previous = order[index - 1][1] if index else None
+                following = order[index + 1][1] if index + 1 < len(order) else None
+                found[docname] = (parent, previous, following)
+        domain.language_relations = found
+    return domain.language_relations
+
+
+def toctree_order(includes: dict[str, list[str]], root: str) -> list[tuple[str | None, str]]:
+    """(parent, docname) of every page under `root`, depth first, as Sphinx orders its relations."""
+    order: list[tuple[str | None, str]] = []
+    seen = {root}
+    stack: list[tuple[str | None, str]] = [(None, root)]
+    while stack:
+        parent, docname = stack.pop()
+        order.append((parent, docname))
+        children = [c for c in includes.get(docname, []) if c not in seen]
+        seen.update(children)
+        stack.extend((docname, child) for child in reversed(children))
+    return order
+
+
+def language_pager(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """html-page-context: furo's "Previous" / "Next" links on a translated language's pages."""
+    related = language_relations(app).get(pagename)
+    if related is None:
+        return
+    titles = app.env.titles
+    for key, docname in (("prev", related[1]), ("next", related[2])):
+        if docname is not None and docname in titles:
+            context[key] = {
+                "link": app.builder.get_relative_uri(pagename, docname),
+                "title": html.escape(titles[docname].astext()),
+            }
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -28,6 +28,8 @@ class KbDomain(Domain):
     catalog: Catalog | None = None
     # Documents that were pages in the previous build and are not any more (set per build).
     removed_docs: frozenset[str] = frozenset()
+    # (parent, previous, next) of the translated languages' pages (pages/navigation.py; per build).
+    language_relations: dict[str, tuple[str | None, str | None, str | None]] | None = None
 
     def clear_doc(self, docname: str) -> None:
         self.data["listings"].pop(docname, None)

@@ -195,7 +195,7 @@ def test_search_from_a_deep_missing_page_shows_results(playwright_browser, serve
         first = page.locator(".kb-search-popup [role=option]").first
         first.wait_for()
         assert first.locator(".kb-search-result-title").inner_text() == "The 3-2-1 Backup Rule"
-        first.locator("a").click()
+        first.click()
         page.wait_for_url(f"{origin}/blog/backup-rule.html")
     finally:
         context.close()

@@ -137,10 +137,9 @@ def browse_links(layout: Layout, root_doc: str, words: Wording) -> list[str]:
 def home_page(catalog: Catalog, settings: HomeSettings, root_doc: str = "index") -> str:
     top = catalog.children(None)
     layout = catalog.layout
-    # A translated language's home is in no toctree: the site has one root.
-    head = orphan(settings.description) if layout.view and settings.description else []
-    if layout.view and not head:
-        head = ["---", "orphan: true", "---"]
+    # A translated language's home is in no toctree: the site has one root. Its description
+    # tags come from outputs/metadata.py, as the site language's home's do (not twice).
+    head = ["---", "orphan: true", "---"] if layout.view else []
     parts = [*head, MARKER, "", f"# {escape(settings.title)}", ""]
     if settings.description:
         parts += [escape(settings.description), ""]

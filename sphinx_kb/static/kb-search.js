@@ -778,9 +778,12 @@
       list.replaceChildren();
       datas.forEach((data, i) => {
         const item = resultItem(data, false);
-        item.id = `${id}-option-${i}`;
-        item.setAttribute("role", "option");
-        item.setAttribute("aria-selected", "false");
+        // The link is the option: an option around a link would nest one control in another.
+        item.setAttribute("role", "none");
+        const option = item.querySelector(".kb-search-result-link");
+        option.id = `${id}-option-${i}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
         list.append(item);
       });
       const target = new URL(form.action);
@@ -824,7 +827,7 @@
         }
       } else if (event.key === "Enter" && active >= 0 && !popup.hidden) {
         event.preventDefault();
-        window.location.href = options()[active].querySelector("a").href;
+        window.location.href = options()[active].href;
       }
     });
     form.addEventListener("focusout", (event) => {

@@ -182,3 +182,17 @@ def test_the_clock_and_zones():
     aware = dt.datetime(2027, 7, 1, 9, tzinfo=dt.UTC)
     assert goes_live(aware, berlin) == aware
     assert os.environ.get("KB_NOW") is None
+
+
+def test_a_time_without_an_offset_is_a_time_in_the_site_s_zone_everywhere(make_project, clock):
+    src = make_project()
+    clock("2026-03-10T12:00Z")
+    add_soon(src, "2026-01-15 09:00")
+    result = build(src, overrides={"kb_timezone": "America/New_York"})
+    result.assert_no_warnings()
+    atom = (result.outdir / "atom.xml").read_text(encoding="utf-8")
+    assert "<published>2026-01-15T09:00:00-05:00</published>" in atom
+    sitemap = (result.outdir / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2026-01-15T09:00:00-05:00</lastmod>" in sitemap
+    page = result.html("blog/coming-soon.html")
+    assert page.find("meta", property="article:published_time")["content"] == "2026-01-15T09:00:00-05:00"

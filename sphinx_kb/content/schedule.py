@@ -68,11 +68,19 @@ def goes_live(date: Date, zone: dt.tzinfo) -> dt.datetime:
 
 
 def schedule(post: Post, now: dt.datetime, zone: dt.tzinfo) -> Post:
-    """The post, marked scheduled when it is published and dated after `now`."""
-    if post.status != "published" or post.date is None:
-        return post
-    when = goes_live(post.date, zone)
-    return replace(post, scheduled=when) if when > now else post
+    """The post with its times in the site's zone (a `date` or `updated` with a time and no
+    offset is a time there: feeds, structured data and the sitemap then say which), and marked
+    scheduled when it is published and dated after `now`."""
+    changes: dict[str, object] = {}
+    for name in ("date", "updated"):
+        value = getattr(post, name)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            changes[name] = value.replace(tzinfo=zone)
+    if post.status == "published" and post.date is not None:
+        when = goes_live(post.date, zone)
+        if when > now:
+            changes["scheduled"] = when
+    return replace(post, **changes) if changes else post  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,8 @@ class Scheduled:
         where = located(self.path, self.line, relative_to)
         when = f"{self.goes_live:%Y-%m-%d %H:%M} {self.goes_live.tzname() or ''}".rstrip()
         utc = self.goes_live.astimezone(UTC)
-        days = (utc.date() - self.now.astimezone(UTC).date()).days
+        # Days as the site's calendar counts them (the zone the date is in).
+        days = (self.goes_live.date() - self.now.astimezone(self.goes_live.tzinfo).date()).days
         soon = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
         return f"{where}: info: scheduled for {when} ({utc:%Y-%m-%d %H:%M} UTC, {soon}) [kb.scheduled]"
 
@@ -104,8 +113,9 @@ class Scheduled:
 
 def scheduled_articles(catalog: Catalog, now: dt.datetime) -> list[Scheduled]:
     """Every scheduled article and translation, the soonest first."""
-    posts = [*catalog.posts.values(), *(p for found in catalog.translations.values() for p in found.values())]
     found = [
-        Scheduled(p.path, p.lines.get("date"), p.scheduled, now) for p in posts if p.scheduled is not None
+        Scheduled(p.path, p.lines.get("date"), p.scheduled, now)
+        for p in catalog.every_post
+        if p.scheduled is not None
     ]
     return sorted(found, key=lambda s: (s.goes_live, str(s.path)))

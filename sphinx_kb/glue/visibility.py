@@ -38,11 +38,7 @@ def rescheduled(
     Sphinx reads it as a new one anyway."""
     catalog = get_catalog(env)
     layout = catalog.layout
-    now = {
-        layout.docname_of(post)
-        for post in [*catalog.posts.values(), *(p for v in catalog.translations.values() for p in v.values())]
-        if post.scheduled is not None
-    }
+    now = {layout.docname_of(post) for post in catalog.every_post if post.scheduled is not None}
     domain = get_domain(env)
     before = set(domain.data.get("scheduled", ()))
     domain.data["scheduled"] = sorted(now)

@@ -120,3 +120,33 @@ def test_live_preview_reports_a_port_in_use(site: Path, capsys, monkeypatch):
 def test_live_preview_needs_a_knowledge_base(tmp_path: Path, capsys):
     assert cli.main(["serve", "--conf-dir", str(tmp_path)]) == 2
     assert "no conf.py" in capsys.readouterr().err
+
+
+def test_the_preview_ignores_every_page_the_build_generates(make_project):
+    """A watcher that saw the generated pages would start a second build after each first one:
+    the site language's and each declared language's, written yet or not."""
+    import re
+
+    from conftest import build
+
+    from sphinx_kb.cli.preview import generated_files
+    from sphinx_kb.content.catalog import Layout
+
+    src = make_project()
+    (src / "blog/backup-rule.de.md").write_text(
+        '---\ntitle: "Regel"\nexcerpt: "x"\ntags: [Sicherung]\n---\n\nText.\n', encoding="utf-8"
+    )
+    layout = Layout(src, languages=("de", "fr"))
+    before = generated_files(layout, "index")
+    build(src, overrides={"kb_languages": ["en", "de", "fr"]}).assert_no_warnings()
+    after = generated_files(layout, "index")
+    generated = [
+        p for p in src.rglob("*.md") if p.read_text(encoding="utf-8").find("sphinx-kb: generated") >= 0
+    ]
+    assert any(p.is_relative_to(src / "de") for p in generated)
+    for patterns in (before, after):
+        for path in generated:
+            assert any(re.search(pattern, path.resolve().as_posix()) for pattern in patterns), path
+    # Posts and hand-written files are watched.
+    for path in [src / "blog/backup-rule.md", src / "blog/backup-rule.de.md", src / "categories.yml"]:
+        assert not any(re.search(pattern, path.resolve().as_posix()) for pattern in after), path

@@ -241,8 +241,9 @@ def serve(args: argparse.Namespace) -> int:
     from sphinx_kb.content.options import layout_from
 
     layout = layout_from(source, values)
+    root_doc = str(values.get("root_doc") or "index")
     argv = preview.autobuild_argv(
-        conf_dir, source, Path(args.build_dir).resolve(), args.host, args.port, layout.category_dir
+        conf_dir, source, Path(args.build_dir).resolve(), args.host, args.port, layout, root_doc
     )
     return preview.run(argv, drafts=not args.no_drafts)
 

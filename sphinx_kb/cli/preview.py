@@ -10,29 +10,36 @@ import contextlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx_kb.pages.sources import is_generated
+from sphinx_kb.pages.sources import generated_locations, is_generated
+
+if TYPE_CHECKING:
+    from sphinx_kb.content.catalog import Layout
 
 # Editors' swap and backup files, and hidden files: saving them is not a change to the site.
 EDITOR_FILES = [r"/\.[^/]*$", r"~$", r"/#[^/]*#$", r"\.sw[po]$"]
 
 
-def generated_files(source: Path, category_dir: str) -> list[str]:
-    """Regular expressions for the pages the build itself writes into the source folder.
+def generated_files(layout: Layout, root_doc: str) -> list[str]:
+    """Regular expressions for the pages the build itself writes into the source folder (the
+    site language's and each declared language's: pages/sources.py).
 
     The build writes them only when their text changes; still, a watcher that saw them would
-    start a second build after every first one."""
-    patterns = []
-    home = source / "index.md"
-    if home.is_file() and is_generated(home):
-        patterns.append("^" + re.escape(home.resolve().as_posix()) + "$")
-    categories = source / category_dir
-    generated = [p for p in categories.rglob("*.md")] if categories.is_dir() else []
-    if all(is_generated(p) for p in generated):
-        # The whole folder is the build's (also the pages of categories that appear later).
-        patterns.append("^" + re.escape(categories.resolve().as_posix()) + "/")
-    else:
-        patterns += ["^" + re.escape(p.resolve().as_posix()) + "$" for p in generated if is_generated(p)]
+    start a second build after every first one. One not written yet will be the build's."""
+    files, folders = generated_locations(layout, root_doc)
+    patterns = [
+        "^" + re.escape(path.resolve().as_posix()) + "$"
+        for path in files
+        if not path.exists() or is_generated(path)
+    ]
+    for folder in folders:
+        generated = list(folder.rglob("*.md")) if folder.is_dir() else []
+        if all(is_generated(p) for p in generated):
+            # The whole folder is the build's (also the pages that appear later).
+            patterns.append("^" + re.escape(folder.resolve().as_posix()) + "/")
+        else:
+            patterns += ["^" + re.escape(p.resolve().as_posix()) + "$" for p in generated if is_generated(p)]
     return patterns
 
 
@@ -42,7 +49,8 @@ def autobuild_argv(
     build_dir: Path,
     host: str,
     port: int,
-    category_dir: str,
+    layout: Layout,
+    root_doc: str = "index",
 ) -> list[str]:
     """sphinx-autobuild's command line for the preview of `source`."""
     argv = [
@@ -62,7 +70,7 @@ def autobuild_argv(
         "--ignore",
         str(build_dir),
     ]
-    for pattern in [*generated_files(source, category_dir), *EDITOR_FILES]:
+    for pattern in [*generated_files(layout, root_doc), *EDITOR_FILES]:
         argv += ["--re-ignore", pattern]
     return argv
 

@@ -211,3 +211,17 @@ def test_messages_render_from_the_committed_catalogs_not_a_stale_copy(tmp_path, 
     monkeypatch.setattr(wording, "LOCALE_DIR", tmp_path / "locale")
     assert wording.Wording("de").text("Archive") == "Archiv (neu)"
     assert Path(wording.catalog_path("de")).parent == locale
+
+
+def test_our_copy_of_furos_icons_differs_from_furos_only_by_the_translated_titles():
+    """templates/partials/icons.html replaces furo's to mark the titles for translation: an icon
+    a newer furo adds or changes must not silently go missing."""
+    import re
+
+    import furo
+
+    theirs = (Path(furo.__file__).parent / "theme/furo/partials/icons.html").read_text(encoding="utf-8")
+    ours = (REPO / "sphinx_kb/templates/partials/icons.html").read_text(encoding="utf-8")
+    ours = re.sub(r"\{#-.*?-#\}\s*", "", ours, flags=re.S)
+    ours = re.sub(r"\{\{ _\('([^']*)'\) \}\}", r"\1", ours)
+    assert ours == theirs

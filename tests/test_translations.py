@@ -409,6 +409,7 @@ def test_a_language_without_published_articles_has_no_pages(make_project):
     first = build(src, overrides=LANGUAGES)
     first.assert_no_warnings()
     assert (src / "de/index.md").is_file() and (first.outdir / "de/index.html").is_file()
+    assert (first.outdir / "de/search.html").is_file()
     assert not (src / "fr").exists()  # no French article: no French pages, no switcher link
     assert [a.get_text() for a in first.html("index.html").select(".kb-languages a")] == ["Deutsch"]
     (src / "blog/backup-rule.de.md").unlink()
@@ -416,6 +417,89 @@ def test_a_language_without_published_articles_has_no_pages(make_project):
     second.assert_no_warnings()
     assert not list((src / "de").rglob("*.md")) if (src / "de").exists() else True
     assert second.html("index.html").select_one(".kb-languages") is None
+    # Its search page, which no document stands behind, goes too.
+    assert not (second.outdir / "de/search.html").exists()
+
+
+def test_a_tag_or_category_called_like_the_home_page_keeps_its_page(make_project):
+    src = make_project()
+    write_post(
+        src, "index-post", 'title: "Indexing"\nslug: index-post\ncategory: Index\nexcerpt: "x"\ntags: [index]'
+    )
+    (src / "categories.yml").write_text(
+        (src / "categories.yml").read_text(encoding="utf-8") + "- name: Index\n  description: Lists.\n",
+        encoding="utf-8",
+    )
+    for overrides in ({}, LANGUAGES):
+        result = build(src, overrides=overrides)
+        result.assert_no_warnings()
+        assert (result.outdir / "tag/index.html").is_file() and (
+            result.outdir / "category/index.html"
+        ).is_file()
+
+
+def test_a_folder_named_like_a_language_without_pages_is_an_ordinary_folder(make_project):
+    src = make_project()
+    (src / "de").mkdir()
+    (src / "de/impressum.md").write_text("---\norphan: true\n---\n# Impressum\n\nText.\n", encoding="utf-8")
+    result = build(src, overrides=LANGUAGES)
+    result.assert_no_warnings()
+    page = result.html("de/impressum.html")
+    assert page.html["lang"] == "en"  # German has no pages: nothing of a German site to lead to
+    for link in page.select(".kb-breadcrumbs a, .sidebar-tree a, form.sidebar-search-container"):
+        href = (link.get("href") or link.get("action")).partition("#")[0]
+        target = urlsplit(urljoin("https://kb.test/de/impressum.html", href)).path.lstrip("/") or "index.html"
+        assert (result.outdir / target).is_file(), href
+
+
+def test_with_sphinx_search_every_page_searches_on_the_one_search_page(make_project):
+    src = make_project()
+    add_translations(src)
+    result = build(src, overrides={**LANGUAGES, "kb_search": "sphinx"})
+    result.assert_no_warnings()
+    german = result.html("de/blog/backup-rule.html")
+    assert german.select_one("form.sidebar-search-container")["action"] == "../../search.html"
+    assert not (result.outdir / "de/search.html").exists()
+
+
+def test_the_404_page_has_no_language_switcher(site):
+    # It is served at any address: relative links to the other languages would lead astray.
+    assert site.html("404.html").select_one(".kb-languages") is None
+
+
+def test_a_category_with_articles_only_in_translations_has_sitemap_alternates(make_project):
+    from xml.etree import ElementTree
+
+    src = make_project()
+    for language, title in (("de", "Nur hier"), ("fr", "Seulement ici")):
+        write_post(
+            src,
+            f"only-here.{language}",
+            f'title: "{title}"\ncategory: Empty Category\nexcerpt: "x"\ndate: 2024-01-01',
+        )
+    result = build(src, overrides=LANGUAGES)
+    result.assert_no_warnings()
+    root = ElementTree.parse(result.outdir / "sitemap.xml").getroot()
+    listed = {
+        url.findtext(f"{SITEMAP}loc"): {
+            (link.get("hreflang"), link.get("href")) for link in url.iter(f"{XHTML}link")
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    for path in ["de/category/empty-category.html", "fr/category/empty-category.html"]:
+        found = alternates(result.html(path))
+        assert found and listed[f"https://kb.test/{path}"] == found, path
+
+
+def test_a_wrong_kb_description_translations_is_said_not_a_crash(make_project):
+    src = make_project()
+    add_translations(src)
+    result = build(
+        src, overrides={**LANGUAGES, "kb_description_translations": {"de": ["a"], "fr": "Bonjour"}}
+    )
+    assert "kb_description_translations['de'] must be a text; it is ignored" in result.warnings
+    assert result.statuscode == 0
+    assert "Bonjour" in result.html("fr/index.html").get_text()
 
 
 @pytest.fixture(scope="module")

@@ -179,18 +179,31 @@ class Catalog:
         return view
 
     def for_page(self, docname: str) -> Catalog:
-        """The catalog a page shows: its language's view for pages under `<language>/`."""
+        """The catalog a page shows: its language's view for pages under `<language>/` when that
+        language has pages (else a folder named like a language is just a folder)."""
         site = self.base or self
         language, _, rest = docname.partition("/")
-        if rest and language in site.layout.languages:
+        if rest and language in site.view_languages:
             return site.in_language(language)
         return site
 
-    @property
+    @cached_property
     def view_languages(self) -> list[str]:
         """The translated languages that have pages of their own: at least one visible translation."""
         site = self.base or self
         return [language for language in site.layout.languages if site.in_language(language).visible_posts]
+
+    @property
+    def language_views(self) -> list[Catalog]:
+        """The site's catalog, then the view of each translated language that has pages."""
+        site = self.base or self
+        return [site, *(site.in_language(language) for language in site.view_languages)]
+
+    @property
+    def every_post(self) -> list[Post]:
+        """Every valid post and translation, drafts included."""
+        site = self.base or self
+        return [*site.posts.values(), *(p for found in site.translations.values() for p in found.values())]
 
     def page_versions(self, docname: str, root_doc: str) -> dict[str, str]:
         """The page in each language it exists in (language -> docname), the site's language
@@ -204,7 +217,7 @@ class Catalog:
             return {language: site.layout.docname_of(p) for language, p in site.versions(post.slug).items()}
         if not site.layout.languages:
             return {}
-        views = [site, *(site.in_language(language) for language in site.view_languages)]
+        views = site.language_views
         layout = view.layout
         category, page = view.category_page_for_docname(docname)
         if category is not None and page == 1:
@@ -358,12 +371,6 @@ class Catalog:
             result.append(category)
             stack.extend(reversed(self.children(category.slug)))
         return result
-
-    def post_in(self, slug: str, language: str = "") -> Post | None:
-        """The post, or its translation into `language`."""
-        if not language or language == self.layout.language:
-            return (self.base or self).posts.get(slug)
-        return self.translations.get(slug, {}).get(language)
 
     def post_for_docname(self, docname: str) -> Post | None:
         """The post (or translation: `<language>/blog/<slug>`) a page shows."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sphinx.locale import _
 from sphinx.util import logging
 
-from sphinx_kb.content.options import OPTIONS
+from sphinx_kb.content.options import OPTIONS, language_code
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -70,6 +70,8 @@ def configure(app: Sphinx, config: Config) -> None:
     config.sitemap_show_lastmod = False
     config.sitemap_indent = 2
 
+    check_descriptions(config)
+
     if not config.html_baseurl:
         logger.warning(
             "html_baseurl is not set in conf.py: canonical links, og:url, og:image and the sitemap need "
@@ -77,3 +79,31 @@ def configure(app: Sphinx, config: Config) -> None:
             type="kb",
             subtype="config",
         )
+
+
+def check_descriptions(config: Config) -> None:
+    """`kb_description_translations` must map language codes to text: anything else is said and
+    left out, so that no page or feed has to guess."""
+    value = config.kb_description_translations
+    if not isinstance(value, dict):
+        logger.warning(
+            "kb_description_translations must be a dict such as {'de': 'Text der Startseite'}, "
+            "not %s; it is ignored",
+            type(value).__name__,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_description_translations = {}
+        return
+    kept = {}
+    for language, text in value.items():
+        if isinstance(language, str) and isinstance(text, str):
+            kept[language_code(language)] = text
+        else:
+            logger.warning(
+                "kb_description_translations[%r] must be a text; it is ignored",
+                language,
+                type="kb",
+                subtype="config",
+            )
+    config.kb_description_translations = kept

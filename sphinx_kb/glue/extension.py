@@ -114,6 +114,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", metadata.finish_cards)
     # After site_files.py copied the public folder (its _redirects), before Pagefind indexes.
     app.connect("build-finished", redirect_pages.write_redirects, priority=550)
+    app.connect("build-finished", pagefind.remove_stale_search_pages, priority=590)
     app.connect("build-finished", pagefind.build_index, priority=600)
     app.connect("build-finished", report_errors, priority=900)
     app.connect("build-finished", inputs.record_inputs, priority=950)

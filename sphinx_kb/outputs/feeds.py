@@ -26,7 +26,7 @@ from sphinx.util import logging
 from sphinx_kb.content.wording import wording
 from sphinx_kb.outputs.metadata import category_description
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name
+from sphinx_kb.site.settings import home_description, site_name
 from sphinx_kb.site.urls import page_url, site_url
 from sphinx_kb.version import __version__
 
@@ -328,11 +328,7 @@ def build_feed(
     )
     folder = site_url(app) + feed_dir(catalog, category, language)
     if category is None:
-        described = (
-            app.config.kb_description_translations.get(language, "")
-            if language
-            else app.config.kb_description
-        )
+        described = home_description(app, language)
         subtitle = described or words.text("The latest articles of {site}.", site=site)
     else:
         subtitle = category_description(category, site, words, language)

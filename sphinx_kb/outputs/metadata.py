@@ -20,7 +20,7 @@ from sphinx_kb.content.wording import og_locale, wording
 from sphinx_kb.outputs import cards
 from sphinx_kb.pages.notfound import is_404
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import site_name
+from sphinx_kb.site.settings import home_description, site_name
 from sphinx_kb.site.urls import alternate_links, asset_url, page_url
 
 logger = logging.getLogger(__name__)
@@ -137,11 +137,7 @@ def add_page_metadata(
         image = default_image(app)
     elif pagename == view.layout.home_docname(app.config.root_doc):
         title = site
-        description = (
-            app.config.kb_description_translations.get(view.layout.view, "")
-            if view.layout.view
-            else app.config.kb_description
-        )
+        description = home_description(app, view.layout.view)
         image = default_image(app)
     else:
         # Any other page: sphinxext-opengraph's own title and description, our URL and image.

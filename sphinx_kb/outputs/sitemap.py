@@ -28,18 +28,13 @@ if TYPE_CHECKING:
 NOT_LISTED = frozenset({"404", "search", "genindex"})
 
 
-def language_views(catalog: Catalog) -> list[Catalog]:
-    """The catalog and the view of each translated language with pages of its own."""
-    return [catalog, *(catalog.in_language(language) for language in catalog.view_languages)]
-
-
 def sitemap_entries(
     catalog: Catalog, root_doc: str, other_pages: dict[str, Path]
 ) -> list[tuple[str, str | None]]:
     """(docname, lastmod) of the home page, every category page, every published post and the
     other pages of the site (`other_pages`: docname -> source file, dated by git); the home and
     category pages of each translated language with theirs."""
-    views = language_views(catalog)
+    views = catalog.language_views
     published = [[p for p in view.visible_posts if not p.is_draft] for view in views]
     git_dates: dict[Path, str] = {}
     if other_pages or any(p.last_modified is None for posts in published for p in posts):
@@ -111,7 +106,7 @@ def queue_sitemap(app: Sphinx, exception: Exception | None) -> None:
         for versions in catalog.translations.values()
         for post in versions.values()
     }
-    for view in language_views(catalog):
+    for view in catalog.language_views:
         ours.add(view.layout.home_docname(root_doc))
         ours.update(
             view.layout.category_docname(c.slug, page)
@@ -150,10 +145,15 @@ def add_alternates(app: Sphinx, exception: Exception | None) -> None:
         for slug in catalog.translations
     ]
     if catalog.view_languages:
-        # The home and category pages: all their versions name each other, so one language's do.
-        versions += [
-            catalog.page_versions(docname, root_doc) for docname, _ in listing_entries(catalog, root_doc, {})
-        ]
+        # The home and category pages of every language (a category may have pages only in
+        # translated languages); a page's versions are found from any of them, so once.
+        seen: set[str] = set()
+        for view in catalog.language_views:
+            for docname, _ in listing_entries(view, root_doc, {}):
+                if docname not in seen:
+                    found = catalog.page_versions(docname, root_doc)
+                    seen.update(found.values())
+                    versions.append(found)
     alternates: dict[str, list[tuple[str, str]]] = {}
     for found in versions:
         links = alternate_links(app, catalog, found)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 
 from sphinx_kb.content.wording import Wording, language_name, wording
+from sphinx_kb.pages import notfound
 from sphinx_kb.site.domain import get_catalog
-from sphinx_kb.site.settings import page_language
+from sphinx_kb.site.settings import page_language, pagefind_binary
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -93,8 +94,10 @@ def add_language_links(app: Sphinx, pagename: str, context: dict[str, Any], page
     root_doc = app.config.root_doc
     layout = catalog.for_page(pagename).layout
     context["kb_home"] = layout.home_docname(root_doc)
-    context["kb_search_page"] = layout.search_docname
-    links = catalog.language_links(pagename, root_doc)
+    # Only Pagefind has a search page per language (Sphinx's search has one, in the site's).
+    context["kb_search_page"] = layout.search_docname if pagefind_binary(app) is not None else "search"
+    # The 404 page is served at any address: relative links would lead astray there.
+    links = {} if notfound.is_404(app, pagename) else catalog.language_links(pagename, root_doc)
     if not links:
         return
     versions = catalog.page_versions(pagename, root_doc)

@@ -10,6 +10,7 @@ preview that watches the folder does not loop.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,30 +212,57 @@ def generate(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Pa
     """Write the generated pages that changed, those of the site's language and, under
     `<language>/`, those of each translated language with articles; delete stale ones; return
     what was written."""
-    written = generate_language(catalog, settings, root_doc)
-    views = catalog.view_languages
-    for language in views:
-        view = catalog.in_language(language)
-        written += generate_language(view, settings.in_language(language), root_doc)
-    remove_stale_languages(catalog.layout, root_doc, set(views))
+    written: list[Path] = []
+    for view in catalog.language_views:
+        language = view.layout.view
+        written += generate_language(view, settings.in_language(language) if language else settings, root_doc)
+    remove_stale_languages(catalog.layout, root_doc, set(catalog.view_languages))
     return written
 
 
+# What a language's folder looks like: `de`, `pt-br`, `zh-hant`.
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
+
+
 def remove_stale_languages(layout: Layout, root_doc: str, kept: set[str]) -> None:
-    """A language's generated pages once it has no published article (or is no longer declared):
-    a folder of the source folder whose home page we generated."""
-    for home in layout.srcdir.glob(f"*/{root_doc}.md"):
-        folder = home.parent
-        if folder.name in kept or not is_generated(home):
+    """The generated pages of a language that no longer has a published article (or is no
+    longer declared): a folder named like a language whose home page we generated. The site
+    language's own folders (`tag/`, `category/`, ...) are never one, even when a tag or category
+    is called like the home page."""
+    own = {layout.category_dir, layout.tag_dir, layout.archive_dir, layout.posts_dir, layout.public_dir}
+    folders = [f for f in layout.srcdir.iterdir() if f.is_dir()] if layout.srcdir.is_dir() else []
+    for folder in folders:
+        name = folder.name
+        if name in kept or name in own or not LANGUAGE_FOLDER.fullmatch(name):
+            continue
+        view = replace(layout, view=name)
+        home = layout.srcdir / f"{view.home_docname(root_doc)}.md"
+        if not home.is_file() or not is_generated(home):
             continue
         home.unlink()
-        view = replace(layout, view=folder.name)
-        for name in (view.category_docname(""), view.tag_dir, view.archive_dir):
-            remove_stale(layout.srcdir / name, {})
+        for folder_name in (view.category_docname(""), view.tag_dir, view.archive_dir):
+            remove_stale(layout.srcdir / folder_name, {})
         for docname in (view.tags_docname, view.archive_docname()):
             page = layout.srcdir / f"{docname}.md"
             if page.is_file() and is_generated(page):
                 page.unlink()
+
+
+def generated_locations(layout: Layout, root_doc: str) -> tuple[list[Path], list[Path]]:
+    """The files and the folders the build writes its generated pages into, for the site's
+    language and each declared language (the live preview must not watch them)."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    srcdir = layout.srcdir
+    for view in [layout, *(replace(layout, view=language) for language in layout.languages)]:
+        files += [
+            srcdir / f"{d}.md"
+            for d in (view.home_docname(root_doc), view.tags_docname, view.archive_docname())
+        ]
+        folders += [
+            srcdir / d for d in (view.category_docname("").rstrip("/"), view.tag_dir, view.archive_dir)
+        ]
+    return files, folders
 
 
 def generate_language(catalog: Catalog, settings: HomeSettings, root_doc: str) -> list[Path]:

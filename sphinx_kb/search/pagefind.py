@@ -125,7 +125,7 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if pagefind_binary(app) is None:
         return
     site = get_catalog(app.env)
-    for catalog in [site, *(site.in_language(language) for language in site.view_languages)]:
+    for catalog in site.language_views:
         layout = catalog.layout
         categories = [
             (c.name, len(catalog.ancestors(c)) - 1, layout.category_docname(c.slug), catalog.count(c.slug))
@@ -213,6 +213,23 @@ def mark_page(
     attrs, data = search_marks(app, get_catalog(app.env), pagename, context)
     context["kb_search_attrs"] = attrs
     context["kb_search_data"] = data
+
+
+def remove_stale_search_pages(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: a language's search page once it has no pages, or without Pagefind (no
+    document stands behind them, so Sphinx's removal of pages that left never sees them)."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    catalog = get_catalog(app.env)
+    kept = set(catalog.view_languages) if pagefind_binary(app) is not None else set()
+    for language in catalog.layout.languages:
+        if language in kept:
+            continue
+        target = app.builder.get_target_uri(catalog.in_language(language).layout.search_docname)
+        page = Path(app.outdir, target + "index.html" if target.endswith("/") else target)
+        page.unlink(missing_ok=True)
+        if page.name == "index.html" and page.parent.is_dir() and not any(page.parent.iterdir()):
+            page.parent.rmdir()
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:

@@ -29,6 +29,14 @@ def words(app: Sphinx) -> Wording:
     return wording(app.config.language)
 
 
+def home_description(app: Sphinx, language: str = "") -> str:
+    """The home page's text in `language` ("": the site's): `kb_description`, or the language's
+    entry of `kb_description_translations` (none rather than the site language's)."""
+    if not language:
+        return str(app.config.kb_description)
+    return str(app.config.kb_description_translations.get(language, ""))
+
+
 def page_language(app: Sphinx, pagename: str) -> str:
     """The language of a page under `<language>/` (a translation, a translated language's home,
     category, tag or archive page); "" for every other page (the site's language)."""

@@ -17,7 +17,7 @@ from sphinx_kb.content.archive import ARCHIVE_DOC, archive_docname
 from sphinx_kb.content.authors import Authors
 from sphinx_kb.content.categories import Category
 from sphinx_kb.content.gitdates import last_commit_dates
-from sphinx_kb.content.post import Post
+from sphinx_kb.content.post import Post, iso_date
 from sphinx_kb.content.problems import Problem, Severity
 from sphinx_kb.content.slugs import slugify
 from sphinx_kb.content.synonyms import SynonymGroup
@@ -137,6 +137,10 @@ class Catalog:
     base: Catalog | None = field(default=None, repr=False, compare=False)
     # The views made so far, by language (in_language).
     views: dict[str, Catalog] = field(default_factory=dict, repr=False, compare=False)
+    # page_versions' answers: a page's head, switcher and navigation fingerprint all ask.
+    known_versions: dict[tuple[str, str], dict[str, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def errors(self) -> list[Problem]:
@@ -206,6 +210,14 @@ class Catalog:
         return [*site.posts.values(), *(p for found in site.translations.values() for p in found.values())]
 
     def page_versions(self, docname: str, root_doc: str) -> dict[str, str]:
+        """The page in each language it exists in (language -> docname): see find_versions."""
+        site = self.base or self
+        found = site.known_versions.get((docname, root_doc))
+        if found is None:
+            found = site.known_versions[(docname, root_doc)] = site.find_versions(docname, root_doc)
+        return found
+
+    def find_versions(self, docname: str, root_doc: str) -> dict[str, str]:
         """The page in each language it exists in (language -> docname), the site's language
         first: an article and its translations; a home page, a category's first page, the tag
         index and the archive's first page in every language that has them. {} for a page in
@@ -251,17 +263,6 @@ class Catalog:
             for language in languages
             if language != here
         }
-
-    @cached_property
-    def visible_translations(self) -> list[Post]:
-        """Translations that become pages, newest first."""
-        shown = [
-            post
-            for versions in self.translations.values()
-            for post in versions.values()
-            if self.layout.show_drafts or not post.is_draft
-        ]
-        return sorted(shown, key=lambda p: p.sort_key)
 
     def versions(self, slug: str) -> dict[str, Post]:
         """The article in each language it is published in, the site's language first, then in
@@ -411,6 +412,13 @@ class Catalog:
         """Last commit date of each source file: one `git log` per build, for the sitemap and the
         feeds alike (the catalog is read again on every build)."""
         return self.base.commit_dates if self.base else last_commit_dates(self.layout.srcdir)
+
+    def last_changed(self, post: Post) -> str | None:
+        """When a post last changed, in ISO form: its `updated`, else its `date`, else its file's
+        last commit (the sitemap's lastmod, the feeds' entry dates)."""
+        if post.last_modified is not None:
+            return iso_date(post.last_modified)
+        return self.commit_dates.get(post.path.resolve())
 
     def public_file(self, site_path: str) -> Path:
         """The file in the public folder served at a site-root path such as `/blog/x.png`."""

@@ -143,14 +143,10 @@ def feed_posts(catalog: Catalog, limit: int, language: str = "") -> tuple[list[P
     One pass over the posts, newest first; each post is offered to its category's ancestors."""
     site: list[Post] = []
     translated = bool(language)
+    catalog = catalog.in_language(language)
     listed = [] if translated else catalog.listed_categories
     by_category: dict[str, list[Post]] = {c.slug: [] for c in listed}
-    posts = (
-        [p for p in catalog.visible_translations if p.language == language]
-        if translated
-        else catalog.visible_posts
-    )
-    for post in posts:  # sorted newest first, undated last, then by title
+    for post in catalog.visible_posts:  # sorted newest first, undated last, then by title
         if post.is_draft or catalog.layout.docname_of(post) in catalog.excluded:
             continue
         if len(site) < limit:
@@ -177,14 +173,9 @@ def entry_dates(catalog: Catalog, posts: set[Post]) -> dict[str, dt.datetime]:
     """Each post's `updated` (else `date`), by its page's docname; undated posts: the last git
     commit of their file, as in the sitemap, else the file's modification time (Atom requires a date)."""
     dates: dict[str, dt.datetime] = {}
-    undated = [p for p in posts if p.last_modified is None]
-    git = catalog.commit_dates if undated else {}
     for post in posts:
         key = catalog.layout.docname_of(post)
-        if post.last_modified is not None:
-            dates[key] = as_datetime(post.last_modified)
-            continue
-        when = git.get(post.path.resolve())
+        when = catalog.last_changed(post)
         if when:
             dates[key] = as_datetime(when)
             continue

@@ -191,7 +191,7 @@ CARDS_IN_TWO_PROCESSES = 64
 def post_cards(app: Sphinx, catalog: Catalog) -> list[tuple[str, str, Post]]:
     """(card, category name, post) for every visible post whose social image is its card."""
     found = []
-    for post in [*catalog.visible_posts, *catalog.visible_translations]:
+    for post in (p for view in catalog.language_views for p in view.visible_posts):
         card = card_for(app, catalog, post)
         if card is not None:
             found.append((card, catalog.category_of(post).name, post))

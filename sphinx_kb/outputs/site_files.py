@@ -59,21 +59,31 @@ def copy_public(app: Sphinx, catalog: Catalog) -> None:
             shutil.copy2(source, target)
 
 
+def remove_page(app: Sphinx, pagename: str) -> bool:
+    """Delete the file a page was written to (and under dirhtml its folder, once empty); True
+    when it was there."""
+    page = Path(app.builder.get_outfilename(pagename))
+    existed = page.exists()
+    page.unlink(missing_ok=True)
+    # dirhtml: blog/<slug>/index.html; drop the folder if nothing else is in it.
+    folder = page.parent
+    if (
+        page.name == "index.html"
+        and folder != Path(app.outdir)
+        and folder.is_dir()
+        and not any(folder.iterdir())
+    ):
+        folder.rmdir()
+    return existed
+
+
 def remove_gone_pages(app: Sphinx, catalog: Catalog) -> bool:
     """Delete the pages of documents that left the site; True when any was there."""
     gone = get_domain(app.env).removed_docs | catalog.excluded
     outdir = Path(app.outdir)
     deleted = bool(get_domain(app.env).removed_docs)
     for docname in gone - app.env.found_docs:
-        page = Path(app.builder.get_outfilename(docname))
-        if page.exists():
-            page.unlink()
-            deleted = True
-        if page.name == "index.html" and page.parent != outdir:
-            # dirhtml: blog/<slug>/index.html; drop the folder if nothing else is in it.
-            with_contents = any(page.parent.iterdir()) if page.parent.is_dir() else True
-            if not with_contents:
-                page.parent.rmdir()
+        deleted = remove_page(app, docname) or deleted
         # Named exactly, not globbed: a glob lists the whole folder, once per draft.
         for suffix in app.config.source_suffix:
             (outdir / "_sources" / f"{docname}{suffix}.txt").unlink(missing_ok=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from sphinx_kb.content.post import iso_date
 from sphinx_kb.pages.sources import is_browse_page
 from sphinx_kb.site.domain import get_catalog
 from sphinx_kb.site.urls import alternate_links, page_path, site_url
@@ -36,18 +35,13 @@ def sitemap_entries(
     category pages of each translated language with theirs."""
     views = catalog.language_views
     published = [[p for p in view.visible_posts if not p.is_draft] for view in views]
-    git_dates: dict[Path, str] = {}
-    if other_pages or any(p.last_modified is None for posts in published for p in posts):
-        git_dates = catalog.commit_dates
     listings: list[tuple[str, str | None]] = []
     articles: list[tuple[str, str | None]] = []
     for view, posts in zip(views, published, strict=True):
-        post_dates = {
-            p.slug: iso_date(p.last_modified) if p.last_modified else git_dates.get(p.path.resolve())
-            for p in posts
-        }
+        post_dates = {p.slug: catalog.last_changed(p) for p in posts}
         listings += listing_entries(view, root_doc, post_dates)
         articles += [(view.layout.post_docname(p.slug), post_dates[p.slug]) for p in posts]
+    git_dates = catalog.commit_dates if other_pages else {}
     others = [(docname, git_dates.get(path.resolve())) for docname, path in sorted(other_pages.items())]
     return [*listings, *articles, *others]
 

@@ -235,17 +235,27 @@ def remove_stale_languages(layout: Layout, root_doc: str, kept: set[str]) -> Non
         name = folder.name
         if name in kept or name in own or not LANGUAGE_FOLDER.fullmatch(name):
             continue
-        view = replace(layout, view=name)
-        home = layout.srcdir / f"{view.home_docname(root_doc)}.md"
+        files, folders_of_language = generated_places(replace(layout, view=name), root_doc)
+        home = files[0]
         if not home.is_file() or not is_generated(home):
             continue
-        home.unlink()
-        for folder_name in (view.category_docname(""), view.tag_dir, view.archive_dir):
-            remove_stale(layout.srcdir / folder_name, {})
-        for docname in (view.tags_docname, view.archive_docname()):
-            page = layout.srcdir / f"{docname}.md"
+        for page in files:
             if page.is_file() and is_generated(page):
                 page.unlink()
+        for folder_path in folders_of_language:
+            remove_stale(folder_path, {})
+
+
+def generated_places(layout: Layout, root_doc: str) -> tuple[list[Path], list[Path]]:
+    """Where the build writes one language's generated pages: the home page (first), the tag
+    index and the archive's first page; the category, tag and archive folders."""
+    srcdir = layout.srcdir
+    names = (layout.home_docname(root_doc), layout.tags_docname, layout.archive_docname())
+    files = [srcdir / f"{name}.md" for name in names]
+    folders = [
+        srcdir / d for d in (layout.category_docname("").rstrip("/"), layout.tag_dir, layout.archive_dir)
+    ]
+    return files, folders
 
 
 def generated_locations(layout: Layout, root_doc: str) -> tuple[list[Path], list[Path]]:
@@ -253,15 +263,10 @@ def generated_locations(layout: Layout, root_doc: str) -> tuple[list[Path], list
     language and each declared language (the live preview must not watch them)."""
     files: list[Path] = []
     folders: list[Path] = []
-    srcdir = layout.srcdir
     for view in [layout, *(replace(layout, view=language) for language in layout.languages)]:
-        files += [
-            srcdir / f"{d}.md"
-            for d in (view.home_docname(root_doc), view.tags_docname, view.archive_docname())
-        ]
-        folders += [
-            srcdir / d for d in (view.category_docname("").rstrip("/"), view.tag_dir, view.archive_dir)
-        ]
+        view_files, view_folders = generated_places(view, root_doc)
+        files += view_files
+        folders += view_folders
     return files, folders
 
 

@@ -26,6 +26,7 @@ from sphinx.util import logging
 
 from sphinx_kb.content.wording import wording
 from sphinx_kb.outputs.metadata import category_description
+from sphinx_kb.outputs.site_files import remove_page
 from sphinx_kb.outputs.sitemap import NOT_LISTED
 from sphinx_kb.pages.sources import is_browse_page
 from sphinx_kb.search import indexer
@@ -225,11 +226,7 @@ def remove_stale_search_pages(app: Sphinx, exception: Exception | None) -> None:
     for language in catalog.layout.languages:
         if language in kept:
             continue
-        target = app.builder.get_target_uri(catalog.in_language(language).layout.search_docname)
-        page = Path(app.outdir, target + "index.html" if target.endswith("/") else target)
-        page.unlink(missing_ok=True)
-        if page.name == "index.html" and page.parent.is_dir() and not any(page.parent.iterdir()):
-            page.parent.rmdir()
+        remove_page(app, catalog.in_language(language).layout.search_docname)
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
